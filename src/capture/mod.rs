@@ -1,0 +1,90 @@
+//! The capture server: an accept loop serving HTTP/1.1 and HTTP/2 (prior
+//! knowledge) on one port, handing every request to the store writer.
+
+mod body;
+mod service;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+
+use crate::model::AnswerTemplate;
+use crate::store::WriterHandle;
+
+/// How long in-flight requests get to finish after shutdown is asked for.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Everything a capture needs besides the socket.
+#[derive(Clone, Debug)]
+pub struct CaptureConfig {
+    /// Bodies beyond this many bytes are stored truncated and answered 413.
+    pub max_body: u64,
+    /// A client must send its whole request head within this time.
+    pub header_timeout: Duration,
+    /// ... and its whole body within this time.
+    pub body_timeout: Duration,
+    pub answer: AnswerTemplate,
+}
+
+/// Serves captures on `listener` until `shutdown` resolves, then lets
+/// in-flight requests finish (their commits included) and returns.
+pub async fn serve(
+    listener: TcpListener,
+    config: CaptureConfig,
+    writer: WriterHandle,
+    shutdown: impl Future<Output = ()>,
+) {
+    let ctx = Arc::new(service::Ctx { config, writer });
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(ctx.config.header_timeout)
+        .keep_alive(true);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, remote)) => {
+                    let _ = stream.set_nodelay(true);
+                    let conn = builder
+                        .serve_connection(TokioIo::new(stream), service::for_connection(ctx.clone(), remote))
+                        .into_owned();
+                    let conn = graceful.watch(conn);
+                    tokio::spawn(async move {
+                        if let Err(e) = conn.await {
+                            tracing::debug!(%remote, "connection ended: {e}");
+                        }
+                    });
+                }
+                Err(e) => {
+                    // Usually out of file descriptors: back off instead of
+                    // spinning, and keep serving the connections we have.
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some connections did not finish within {SHUTDOWN_GRACE:?}");
+    }
+}
+
+/// True when binding `addr` exposes captures beyond this machine.
+pub fn is_exposed(addr: &SocketAddr) -> bool {
+    !addr.ip().is_loopback()
+}

@@ -1,0 +1,173 @@
+//! The per-request hyper service: turns a request into a `NewRequest`, waits
+//! for its commit and answers with the configured response (503 if the
+//! store failed, so the provider retries).
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response, StatusCode, Version, header};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use tokio::time::Instant;
+
+use super::CaptureConfig;
+use super::body::{self, BodyEnd};
+use crate::classify;
+use crate::model::{Answer, AnswerTemplate, HeaderList, NewRequest};
+use crate::store::WriterHandle;
+
+pub(crate) struct Ctx {
+    pub config: CaptureConfig,
+    pub writer: WriterHandle,
+}
+
+pub(crate) fn for_connection(
+    ctx: Arc<Ctx>,
+    remote: SocketAddr,
+) -> impl hyper::service::Service<
+    Request<Incoming>,
+    Response = Response<Full<Bytes>>,
+    Error = Infallible,
+    Future = impl Future<Output = Result<Response<Full<Bytes>>, Infallible>> + Send,
+> + Clone {
+    service_fn(move |req| {
+        let ctx = ctx.clone();
+        async move { Ok(handle(&ctx, remote, req).await) }
+    })
+}
+
+async fn handle(ctx: &Ctx, remote: SocketAddr, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let received_at_us = now_us();
+    let deadline = Instant::now() + ctx.config.body_timeout;
+    let (parts, incoming) = req.into_parts();
+    let read = body::read(incoming, ctx.config.max_body, deadline).await;
+    if !read.truncated {
+        match read.end {
+            BodyEnd::Complete => {}
+            BodyEnd::TimedOut => {
+                tracing::info!(%remote, "dropped a request whose body did not arrive in time");
+                return plain(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request body not received in time\n",
+                );
+            }
+            BodyEnd::Failed(e) => {
+                tracing::info!(%remote, "dropped a request with a broken body: {e}");
+                return plain(StatusCode::BAD_REQUEST, "request body could not be read\n");
+            }
+        }
+    }
+    let announced = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let headers = header_list(&parts);
+    let answer = if read.truncated {
+        oversize_answer(ctx.config.max_body)
+    } else {
+        ctx.config.answer.clone()
+    };
+    let request = NewRequest {
+        received_at_us,
+        method: parts.method.as_str().to_owned(),
+        target: target(&parts),
+        http_version: format!("{:?}", parts.version),
+        remote_addr: remote.to_string(),
+        event_type: classify::event_type(&headers, &read.kept),
+        headers,
+        body_size: announced.unwrap_or(read.seen).max(read.seen),
+        body_truncated: read.truncated,
+        body: read.kept,
+        sig_provider: None,
+        sig_status: None,
+        answer,
+    };
+    match ctx.writer.store(request).await {
+        Ok(stored) => respond(stored.answer),
+        Err(e) => {
+            let body = serde_json::json!({ "stored": false, "error": e.to_string() });
+            let mut resp = Response::new(Full::new(Bytes::from(body.to_string())));
+            *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            resp
+        }
+    }
+}
+
+/// Path and query as sent. HTTP/1 requests in absolute form (as sent to a
+/// proxy) keep their scheme and host.
+fn target(parts: &http::request::Parts) -> String {
+    match parts.version {
+        Version::HTTP_2 | Version::HTTP_3 => parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned()),
+        _ => parts.uri.to_string(),
+    }
+}
+
+/// Headers in received order. HTTP/2 carries the host as the `:authority`
+/// pseudo-header, which hyper moves into the URI; it is put back in front so
+/// the capture keeps it.
+fn header_list(parts: &http::request::Parts) -> HeaderList {
+    let mut list = Vec::with_capacity(parts.headers.len() + 1);
+    if parts.version == Version::HTTP_2
+        && let Some(authority) = parts.uri.authority()
+    {
+        list.push((
+            ":authority".to_owned(),
+            authority.as_str().as_bytes().to_vec(),
+        ));
+    }
+    list.extend(
+        parts
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())),
+    );
+    list
+}
+
+fn oversize_answer(limit: u64) -> AnswerTemplate {
+    AnswerTemplate {
+        status: StatusCode::PAYLOAD_TOO_LARGE.as_u16(),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: format!(
+            r#"{{"id":{{id}},"stored":true,"truncated":true,"error":"body larger than {limit} bytes; stored truncated"}}"#
+        ),
+    }
+}
+
+fn respond(answer: Answer) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(answer.body)));
+    *resp.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+    for (name, value) in answer.headers {
+        // Names and values were validated when the configuration was loaded.
+        if let (Ok(name), Ok(value)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_bytes(&value),
+        ) {
+            resp.headers_mut().append(name, value);
+        }
+    }
+    resp
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    *resp.status_mut() = status;
+    resp
+}
+
+fn now_us() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,172 @@
+//! Command-line interface (clap derive). `listen` is the default command.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hookscope",
+    version,
+    about = "Capture, inspect, verify and resend webhooks",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `listen`, the default command.
+    #[command(flatten)]
+    pub listen: ListenArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Capture requests into a file and show them live (the default)
+    Listen(ListenArgs),
+    /// List captured requests, newest first
+    Ls(LsArgs),
+    /// Show one captured request
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ListenArgs {
+    /// Port to listen on (0 picks a free one) [default: 8765]
+    #[arg(long, short)]
+    pub port: Option<u16>,
+    /// Address to bind; anything but loopback exposes your captures to the network [default: 127.0.0.1]
+    #[arg(long)]
+    pub bind: Option<IpAddr>,
+    /// Capture file [default: $XDG_DATA_HOME/hookscope/captures.sqlite3]
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Largest body stored in full, e.g. 16MiB, 512KiB, 1000000; larger ones are truncated and answered 413
+    #[arg(long, value_parser = parse_size)]
+    pub max_body: Option<u64>,
+    /// Seconds a client may take to send its request head
+    #[arg(long, value_name = "SECONDS")]
+    pub header_timeout: Option<u64>,
+    /// Seconds a client may take to send its body
+    #[arg(long, value_name = "SECONDS")]
+    pub body_timeout: Option<u64>,
+    /// Status code of the answer to captured requests [default: 200]
+    #[arg(long)]
+    pub status: Option<u16>,
+    /// Body of the answer; `{id}` becomes the stored id
+    #[arg(long, value_name = "TEXT")]
+    pub response_body: Option<String>,
+    /// Extra answer header, "Name: value" (repeatable; replaces the configured ones)
+    #[arg(long = "response-header", value_name = "HEADER", value_parser = parse_header)]
+    pub response_headers: Vec<(String, String)>,
+    /// No terminal UI: print a line per captured request
+    #[arg(long)]
+    pub headless: bool,
+    /// Configuration file [default: ./hookscope.toml, else $XDG_CONFIG_HOME/hookscope/config.toml]
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// Capture file to read
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// One JSON object per line instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Show at most this many requests (0 = all)
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Id of the request (see `hookscope ls`)
+    pub id: i64,
+    /// Capture file to read
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// The request exactly as received, as an HTTP/1.1 message
+    #[arg(long, conflicts_with_all = ["json", "curl"])]
+    pub raw: bool,
+    /// The request as a JSON object
+    #[arg(long, conflicts_with = "curl")]
+    pub json: bool,
+    /// A curl command that sends the same request
+    #[arg(long)]
+    pub curl: bool,
+}
+
+/// Parses sizes like `16MiB`, `512KiB`, `10MB`, `1000`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (try 16MiB, 512KiB or a byte count)"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` (use B, KiB, MiB, GiB, KB, MB, GB)"
+            ));
+        }
+    };
+    n.checked_mul(factor)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+/// Parses `Name: value`.
+pub fn parse_header(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}` is not a header; write it as \"Name: value\""))?;
+    let name = name.trim();
+    http::HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let value = value.trim();
+    http::HeaderValue::from_str(value)
+        .map_err(|_| format!("`{value}` is not a valid header value"))?;
+    Ok((name.to_owned(), value.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("16MiB"), Ok(16 << 20));
+        assert_eq!(parse_size("512 KiB"), Ok(512 << 10));
+        assert_eq!(parse_size("10MB"), Ok(10_000_000));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("1XB").is_err());
+        assert!(parse_size("99999999999GiB").is_err());
+    }
+
+    #[test]
+    fn headers() {
+        assert_eq!(parse_header("X-A:  b c "), Ok(("X-A".into(), "b c".into())));
+        assert!(parse_header("no colon").is_err());
+        assert!(parse_header("bad name: x").is_err());
+    }
+
+    #[test]
+    fn listen_is_the_default_command() {
+        let cli = Cli::try_parse_from(["hookscope", "--headless", "--port", "0"]).expect("parses");
+        assert!(cli.command.is_none());
+        assert!(cli.listen.headless);
+        assert_eq!(cli.listen.port, Some(0));
+    }
+}

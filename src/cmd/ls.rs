@@ -1,0 +1,87 @@
+//! `hookscope ls`: captured requests as a table or as JSON lines.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::LsArgs;
+use crate::human;
+use crate::model::RequestSummary;
+use crate::sanitize::visible;
+use crate::store::Reader;
+
+pub fn run(args: &LsArgs) -> anyhow::Result<ExitCode> {
+    let path = super::db_path(args.db.as_ref())?;
+    let reader = Reader::open(&path)?;
+    let limit = if args.limit == 0 {
+        u32::MAX
+    } else {
+        args.limit
+    };
+    let rows = reader.newest(None, limit)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        for row in &rows {
+            writeln!(out, "{}", json_line(row))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        writeln!(out, "no requests captured yet in {}", path.display())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{:>6}  {:<23}  {:<7}  {:>6}  {:>9}  {:<24}  {:<24}  PATH",
+        "ID", "TIME", "METHOD", "STATUS", "SIZE", "CONTENT-TYPE", "EVENT"
+    )?;
+    for row in &rows {
+        writeln!(out, "{}", table_line(row))?;
+    }
+    let total = reader.count()?;
+    if total > rows.len() as u64 {
+        eprintln!(
+            "showing the newest {} of {total}; --limit 0 shows all",
+            rows.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn table_line(row: &RequestSummary) -> String {
+    let mut size = human::size(row.body_size);
+    if row.body_truncated {
+        size.push('!');
+    }
+    format!(
+        "{:>6}  {:<23}  {:<7}  {:>6}  {:>9}  {:<24}  {:<24}  {}",
+        row.id.0,
+        human::datetime(row.received_at_us),
+        visible(&row.method),
+        row.status,
+        size,
+        clip(&visible(row.content_type.as_deref().unwrap_or("-")), 24),
+        clip(&visible(row.event_type.as_deref().unwrap_or("-")), 24),
+        visible(&row.target),
+    )
+}
+
+fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(width - 1).collect();
+    clipped.push('…');
+    clipped
+}
+
+/// The summary as one JSON object, with the time also in RFC 3339.
+fn json_line(row: &RequestSummary) -> serde_json::Value {
+    let mut value = serde_json::to_value(row).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.insert(
+            "received_at".into(),
+            serde_json::Value::String(human::rfc3339(row.received_at_us)),
+        );
+    }
+    value
+}

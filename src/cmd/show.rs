@@ -1,0 +1,77 @@
+//! `hookscope show ID`: one captured request, readable, raw, as JSON or as curl.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use crate::cli::ShowArgs;
+use crate::export;
+use crate::human;
+use crate::model::{RequestDetail, RequestId};
+use crate::sanitize::{visible, visible_bytes, visible_multiline};
+use crate::store::Reader;
+
+pub fn run(args: &ShowArgs) -> anyhow::Result<ExitCode> {
+    let path = super::db_path(args.db.as_ref())?;
+    let reader = Reader::open(&path)?;
+    let Some(detail) = reader.detail(RequestId(args.id))? else {
+        anyhow::bail!("no request with id {} in {}", args.id, path.display());
+    };
+    let mut out = std::io::stdout().lock();
+    if args.raw {
+        let raw = export::to_http1(&detail);
+        // Exact bytes for pipes and files; a terminal gets visible escapes
+        // instead of whatever sequences the payload carries.
+        if out.is_terminal() {
+            out.write_all(visible_multiline(&String::from_utf8_lossy(&raw)).as_bytes())?;
+            out.write_all(b"\n")?;
+        } else {
+            out.write_all(&raw)?;
+        }
+    } else if args.json {
+        writeln!(out, "{:#}", export::detail_json(&detail))?;
+    } else if args.curl {
+        writeln!(out, "{}", export::to_curl(&detail))?;
+    } else {
+        write_readable(&mut out, &detail)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_readable(out: &mut impl Write, detail: &RequestDetail) -> std::io::Result<()> {
+    let s = &detail.summary;
+    writeln!(
+        out,
+        "#{}  {}  from {}",
+        s.id,
+        human::datetime(s.received_at_us),
+        s.remote_addr
+    )?;
+    writeln!(
+        out,
+        "{} {} {}",
+        visible(&s.method),
+        visible(&s.target),
+        s.http_version
+    )?;
+    for (name, value) in &detail.headers {
+        writeln!(out, "{}: {}", visible(name), visible_bytes(value))?;
+    }
+    writeln!(out)?;
+    let mut size = human::size(s.body_size);
+    if s.body_truncated {
+        size.push_str(&format!(
+            ", stored truncated to {}",
+            human::size(detail.body.len() as u64)
+        ));
+    }
+    match std::str::from_utf8(&detail.body) {
+        Ok(text) if !text.is_empty() => writeln!(out, "{}", visible_multiline(text))?,
+        Ok(_) => writeln!(out, "(no body)")?,
+        Err(_) => writeln!(
+            out,
+            "(binary body, {size}; use --raw or --json to get the bytes)"
+        )?,
+    }
+    writeln!(out, "\nanswered {} ({size} received)", detail.answer.status)
+}

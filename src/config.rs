@@ -1,0 +1,240 @@
+//! Configuration: defaults, then the config file, then command-line flags.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::capture::CaptureConfig;
+use crate::cli::ListenArgs;
+use crate::model::AnswerTemplate;
+
+/// The file as written by the user; every key is optional.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub bind: IpAddr,
+    pub port: u16,
+    /// Capture file; relative paths are relative to the working directory.
+    pub db: Option<PathBuf>,
+    /// Largest body stored in full, in bytes.
+    pub max_body: u64,
+    /// Seconds a client may take to send its request head.
+    pub header_timeout: u64,
+    /// Seconds a client may take to send its body.
+    pub body_timeout: u64,
+    pub response: ResponseConfig,
+}
+
+/// How captured requests are answered.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResponseConfig {
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    /// `{id}` is replaced with the stored id.
+    pub body: String,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 8765,
+            db: None,
+            max_body: 16 << 20,
+            header_timeout: 10,
+            body_timeout: 30,
+            response: ResponseConfig::default(),
+        }
+    }
+}
+
+impl Default for ResponseConfig {
+    fn default() -> ResponseConfig {
+        ResponseConfig {
+            status: 200,
+            headers: BTreeMap::from([("content-type".to_owned(), "application/json".to_owned())]),
+            body: r#"{"id":{id},"stored":true}"#.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {}: {source}", path.display())]
+    Parse {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Loads `explicit` if given (it must exist), else `./hookscope.toml`, else
+    /// `$XDG_CONFIG_HOME/hookscope/config.toml`, else defaults.
+    pub fn load(explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>), ConfigError> {
+        let path = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => Self::candidates().into_iter().find(|p| p.is_file()),
+        };
+        let Some(path) = path else {
+            return Ok((Config::default(), None));
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let config = Config::parse(&text).map_err(|e| match e {
+            ConfigError::Parse { source, .. } => ConfigError::Parse {
+                path: path.clone(),
+                source,
+            },
+            other => other,
+        })?;
+        Ok((config, Some(path)))
+    }
+
+    fn candidates() -> Vec<PathBuf> {
+        let mut paths = vec![PathBuf::from("hookscope.toml")];
+        if let Some(dirs) = directories::BaseDirs::new() {
+            paths.push(dirs.config_dir().join("hookscope").join("config.toml"));
+        }
+        paths
+    }
+
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: PathBuf::new(),
+            source: Box::new(e),
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if http::StatusCode::from_u16(self.response.status).is_err() {
+            return Err(ConfigError::Invalid(format!(
+                "response status {} is not an HTTP status code",
+                self.response.status
+            )));
+        }
+        for (name, value) in &self.response.headers {
+            if http::HeaderName::from_bytes(name.as_bytes()).is_err()
+                || http::HeaderValue::from_str(value).is_err()
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "response header `{name}: {value}` is not a valid header"
+                )));
+            }
+        }
+        if self.header_timeout == 0 || self.body_timeout == 0 {
+            return Err(ConfigError::Invalid(
+                "timeouts must be at least 1 second".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Applies command-line flags, which win over the file.
+    pub fn apply(&mut self, args: &ListenArgs) -> Result<(), ConfigError> {
+        if let Some(bind) = args.bind {
+            self.bind = bind;
+        }
+        if let Some(port) = args.port {
+            self.port = port;
+        }
+        if let Some(db) = &args.db {
+            self.db = Some(db.clone());
+        }
+        if let Some(max_body) = args.max_body {
+            self.max_body = max_body;
+        }
+        if let Some(t) = args.header_timeout {
+            self.header_timeout = t;
+        }
+        if let Some(t) = args.body_timeout {
+            self.body_timeout = t;
+        }
+        if let Some(status) = args.status {
+            self.response.status = status;
+        }
+        if let Some(body) = &args.response_body {
+            self.response.body = body.clone();
+        }
+        if !args.response_headers.is_empty() {
+            self.response.headers = args.response_headers.iter().cloned().collect();
+        }
+        self.validate()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::new(self.bind, self.port)
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(crate::store::default_path)
+    }
+
+    pub fn capture(&self) -> CaptureConfig {
+        CaptureConfig {
+            max_body: self.max_body,
+            header_timeout: Duration::from_secs(self.header_timeout),
+            body_timeout: Duration::from_secs(self.body_timeout),
+            answer: AnswerTemplate {
+                status: self.response.status,
+                headers: self
+                    .response
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.clone(), v.clone()))
+                    .collect(),
+                body: self.response.body.clone(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_default_config_equals_the_built_in_defaults() {
+        let text = include_str!("../assets/default-config.toml");
+        assert_eq!(Config::parse(text).expect("parses"), Config::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_their_name() {
+        let err = Config::parse("prot = 1").expect_err("unknown key");
+        assert!(err.to_string().contains("prot"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_rejected() {
+        assert!(Config::parse("[response]\nstatus = 1000").is_err());
+        assert!(Config::parse("[response.headers]\n\"bad name\" = \"x\"").is_err());
+        assert!(Config::parse("body_timeout = 0").is_err());
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let mut config = Config::parse("port = 9000\nmax_body = 10").expect("parses");
+        let args = ListenArgs {
+            port: Some(1234),
+            ..ListenArgs::default()
+        };
+        config.apply(&args).expect("valid");
+        assert_eq!(config.port, 1234);
+        assert_eq!(config.max_body, 10);
+    }
+}

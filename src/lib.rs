@@ -1,0 +1,27 @@
+//! hookscope: a webhook inspector. An embedded HTTP server captures every
+//! request into a SQLite file; commands and a terminal UI read it back.
+
+pub mod capture;
+pub mod classify;
+pub mod cli;
+mod cmd;
+pub mod config;
+pub mod export;
+pub mod human;
+pub mod model;
+pub mod sanitize;
+pub mod store;
+
+use std::process::ExitCode;
+
+use cli::{Cli, Command};
+
+/// Runs one command to completion.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        None => cmd::listen::run(&cli.listen),
+        Some(Command::Listen(args)) => cmd::listen::run(&args),
+        Some(Command::Ls(args)) => cmd::ls::run(&args),
+        Some(Command::Show(args)) => cmd::show::run(&args),
+    }
+}

@@ -1,0 +1,118 @@
+//! Plain data shared by capture, store and the views: ids, captured requests,
+//! summaries for the list and full details for one request.
+
+use std::fmt;
+
+/// Row id of a captured request; also what the user types in `show ID`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestId(pub i64);
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Header name as received and value as raw bytes: values need not be UTF-8,
+/// and signatures must be recomputed over exactly what was sent.
+pub type HeaderList = Vec<(String, Vec<u8>)>;
+
+/// A request as it came off the wire, before it has an id.
+#[derive(Clone, Debug)]
+pub struct NewRequest {
+    pub received_at_us: i64,
+    pub method: String,
+    /// Path and query exactly as sent in the request line.
+    pub target: String,
+    pub http_version: String,
+    pub remote_addr: String,
+    pub headers: HeaderList,
+    /// Stored body; shorter than `body_size` when `body_truncated`.
+    pub body: bytes::Bytes,
+    /// Size the sender announced or actually sent, even when we kept less.
+    pub body_size: u64,
+    pub body_truncated: bool,
+    pub event_type: Option<String>,
+    pub sig_provider: Option<String>,
+    pub sig_status: Option<String>,
+    /// How to answer once the row has an id.
+    pub answer: AnswerTemplate,
+}
+
+/// The answer sent back to the sender. The body may contain `{id}`, replaced
+/// with the stored id, so a sender can correlate its delivery with a row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnswerTemplate {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl AnswerTemplate {
+    pub fn render(&self, id: RequestId) -> Answer {
+        Answer {
+            status: self.status,
+            headers: self
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), v.as_bytes().to_vec()))
+                .collect(),
+            body: self.body.replace("{id}", &id.to_string()).into_bytes(),
+        }
+    }
+}
+
+/// An answer as actually sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderList,
+    pub body: Vec<u8>,
+}
+
+/// One row of the list: everything but headers and bodies.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RequestSummary {
+    #[serde(serialize_with = "ser_id")]
+    pub id: RequestId,
+    pub received_at_us: i64,
+    pub method: String,
+    pub target: String,
+    pub http_version: String,
+    pub remote_addr: String,
+    pub content_type: Option<String>,
+    pub body_size: u64,
+    pub body_truncated: bool,
+    pub status: u16,
+    pub event_type: Option<String>,
+    pub sig_provider: Option<String>,
+    pub sig_status: Option<String>,
+}
+
+fn ser_id<S: serde::Serializer>(id: &RequestId, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_i64(id.0)
+}
+
+/// Everything stored about one request, loaded only on selection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestDetail {
+    pub summary: RequestSummary,
+    pub headers: HeaderList,
+    pub body: Vec<u8>,
+    pub answer: Answer,
+}
+
+impl RequestDetail {
+    /// First header with this name, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&[u8]> {
+        header_value(&self.headers, name)
+    }
+}
+
+/// First value of `name` in `headers`, compared case-insensitively.
+pub fn header_value<'a>(headers: &'a [(String, Vec<u8>)], name: &str) -> Option<&'a [u8]> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_slice())
+}

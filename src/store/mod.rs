@@ -1,0 +1,90 @@
+//! The capture file: opening and checking it, the writer thread that owns the
+//! write connection, and read queries for the list and the detail view.
+
+mod codec;
+mod error;
+mod query;
+mod schema;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use error::StoreError;
+pub use query::Reader;
+pub use schema::SCHEMA_VERSION;
+pub use writer::{StoreEvent, Stored, Writer, WriterHandle};
+
+/// How long a connection waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Opens (creating if needed) a capture file for writing, after checking it is
+/// ours and not from a newer hookscope; migrates it to the current schema.
+pub fn open_write(path: &Path) -> Result<Connection, StoreError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(path, e))?;
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    // Identity is checked before any pragma that writes (journal_mode), so a
+    // foreign or newer file is left byte-for-byte untouched.
+    schema::check_identity(&conn, path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+    )
+    .map_err(|e| StoreError::sqlite(path, e))?;
+    schema::migrate(&conn, path)?;
+    Ok(conn)
+}
+
+/// Opens an existing capture file read-only (for `ls`, `show`, `open`).
+pub fn open_read(path: &Path) -> Result<Connection, StoreError> {
+    if !path.exists() {
+        return Err(StoreError::Missing {
+            path: path.to_path_buf(),
+        });
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    match schema::check_identity(&conn, path)? {
+        schema::Identity::Empty => Err(StoreError::Foreign {
+            path: path.to_path_buf(),
+        }),
+        schema::Identity::Ours(_) => Ok(conn),
+    }
+}
+
+/// The file's identity on disk, used to notice that it was deleted or
+/// replaced under a running writer (SQLite would keep writing to the
+/// unlinked inode and report success).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    fn of(path: &Path) -> std::io::Result<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path)?;
+        Ok(FileId {
+            dev: meta.dev(),
+            ino: meta.ino(),
+        })
+    }
+}
+
+/// Default capture file: `$XDG_DATA_HOME/hookscope/captures.sqlite3`.
+pub fn default_path() -> PathBuf {
+    directories::BaseDirs::new()
+        .map(|d| d.data_dir().join("hookscope").join("captures.sqlite3"))
+        .unwrap_or_else(|| PathBuf::from("captures.sqlite3"))
+}

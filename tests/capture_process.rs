@@ -1,0 +1,187 @@
+//! The real binary: ready line, restart, SIGKILL durability, refusing
+//! foreign or newer files, `ls` and `show`.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Output;
+
+use common::*;
+
+fn post(addr: std::net::SocketAddr, target: &str, body: &str) -> Vec<u8> {
+    let request = format!(
+        "POST {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    raw_exchange(addr, request.as_bytes())
+}
+
+fn run(args: &[&str], db: &Path) -> Output {
+    bin().args(args).arg("--db").arg(db).output().expect("binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn restart_keeps_earlier_rows_and_ls_lists_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let mut first = Binary::start(&db, &[]);
+    for i in 0..3 {
+        assert_eq!(status_of(&post(first.addr, &format!("/first/{i}"), "{}")), 200);
+    }
+    assert!(wait_line(&first.lines, |l| l.starts_with("#3 ")).is_some(), "one log line per request");
+    first.signal("INT");
+    assert!(first.wait().success(), "Ctrl-C exits cleanly");
+
+    let second = Binary::start(&db, &[]);
+    let answer = post(second.addr, "/second", r#"{"type":"lead.captured"}"#);
+    assert!(text(&answer).contains(r#"{"id":4,"stored":true}"#), "{}", text(&answer));
+    drop(second);
+
+    let ls = run(&["ls"], &db);
+    assert!(ls.status.success());
+    let table = text(&ls.stdout);
+    assert_eq!(table.lines().count(), 5, "{table}");
+    assert!(table.lines().nth(1).is_some_and(|l| l.contains("/second") && l.contains("lead.captured")));
+
+    let json = run(&["ls", "--json"], &db);
+    let rows: Vec<serde_json::Value> = text(&json.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().expect("id")).collect();
+    assert_eq!(ids, [4, 3, 2, 1]);
+    assert_eq!(rows[0]["target"], "/second");
+    assert_eq!(rows[0]["method"], "POST");
+}
+
+#[test]
+fn a_request_answered_2xx_survives_sigkill_right_after_the_answer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let mut server = Binary::start(&db, &[]);
+    let body = r#"{"durable":true}"#;
+    let answer = post(server.addr, "/durable", body);
+    server.signal("KILL");
+    assert_eq!(status_of(&answer), 200);
+    server.wait();
+    let show = run(&["show", "1", "--raw"], &db);
+    assert!(show.status.success(), "{}", text(&show.stderr));
+    assert!(show.stdout.ends_with(body.as_bytes()), "{}", text(&show.stdout));
+}
+
+#[test]
+fn show_raw_gives_the_request_exactly_as_received() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let server = Binary::start(&db, &[]);
+    // Lower-case names: hyper does not expose the original case of names.
+    let request = b"PUT /raw?b=2&a=1 HTTP/1.1\r\nhost: h\r\nx-bin: \xff\r\ncontent-length: 21\r\nconnection: close\r\n\r\n\x1b]0;pwned\x07\x1b[31mred\x00\r\n";
+    assert_eq!(status_of(&raw_exchange(server.addr, request)), 200);
+    drop(server);
+    let show = run(&["show", "1", "--raw"], &db);
+    assert_eq!(show.stdout, request);
+    let readable = run(&["show", "1"], &db);
+    let shown = text(&readable.stdout);
+    assert!(shown.contains(r"\e]0;pwned\x07\e[31mred\x00"), "{shown}");
+    assert!(shown.contains(r"x-bin: \xff"), "{shown}");
+    assert!(!readable.stdout.contains(&0x1b), "no raw escape reaches the terminal");
+    let json = run(&["show", "1", "--json"], &db);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(value["body"], "\u{1b}]0;pwned\u{7}\u{1b}[31mred\u{0}\r\n");
+    assert_eq!(value["headers"][1], serde_json::json!(["x-bin", {"base64": "/w=="}]));
+    let curl = run(&["show", "1", "--curl"], &db);
+    assert!(
+        text(&curl.stdout).contains(r"--data-binary $'\x1b]0;pwned\x07\x1b[31mred\x00\r\n'"),
+        "{}",
+        text(&curl.stdout)
+    );
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("newer.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&db).expect("create");
+        conn.execute_batch(
+            "PRAGMA application_id = 1752133483; PRAGMA user_version = 99; CREATE TABLE requests (id INTEGER PRIMARY KEY, future TEXT);",
+        )
+        .expect("schema");
+    }
+    let before = std::fs::read(&db).expect("read");
+    for args in [&["listen", "--headless", "--port", "0"][..], &["ls"], &["show", "1"]] {
+        let out = run(args, &db);
+        assert!(!out.status.success(), "{args:?} must fail");
+        let err = text(&out.stderr);
+        assert!(err.contains("newer hookscope") && err.contains("99"), "{args:?}: {err}");
+    }
+    assert_eq!(std::fs::read(&db).expect("read"), before, "file untouched");
+    assert!(!dir.path().join("newer.sqlite3-wal").exists());
+}
+
+#[test]
+fn foreign_files_are_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sqlite = dir.path().join("other.sqlite3");
+    rusqlite::Connection::open(&sqlite)
+        .expect("create")
+        .execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine');")
+        .expect("schema");
+    let text_file = dir.path().join("notes.txt");
+    std::fs::File::create(&text_file)
+        .and_then(|mut f| f.write_all(b"this is not a database, it is a long enough text file to have a header"))
+        .expect("write");
+    for (path, expect) in [(&sqlite, "not a hookscope capture"), (&text_file, "not a SQLite database")] {
+        let before = std::fs::read(path).expect("read");
+        for args in [&["listen", "--headless", "--port", "0"][..], &["ls"]] {
+            let out = run(args, path);
+            assert!(!out.status.success());
+            assert!(text(&out.stderr).contains(expect), "{}", text(&out.stderr));
+        }
+        assert_eq!(std::fs::read(path).expect("read"), before);
+    }
+}
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = bin()
+        .args(["listen", "--headless", "--port", "0", "--bind", "0.0.0.0", "--db"])
+        .arg(dir.path().join("c.sqlite3"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut child = ChildGuard(out);
+    let stderr = child.0.stderr.take().expect("stderr");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let first = lines.next().expect("a line").expect("text");
+    assert!(first.contains("warning") && first.contains("not loopback"), "{first}");
+}
+
+struct ChildGuard(std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn missing_files_and_ids_get_clear_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("none.sqlite3");
+    let out = run(&["ls"], &db);
+    assert!(text(&out.stderr).contains("no capture file at"), "{}", text(&out.stderr));
+    let server = Binary::start(&db, &[]);
+    drop(server);
+    let out = run(&["show", "42"], &db);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no request with id 42"));
+}
