@@ -15,9 +15,6 @@ const EVENT_HEADERS: &[&str] = &[
     "x-webhook-event",
 ];
 
-/// Top-level JSON fields that name the event.
-const EVENT_FIELDS: &[&str] = &["type", "event", "event_type", "eventType", "topic"];
-
 /// Bodies larger than this are not parsed just to find an event name.
 const MAX_PARSE: usize = 1 << 20;
 
@@ -31,24 +28,64 @@ pub fn event_type(headers: &[(String, Vec<u8>)], body: &[u8]) -> Option<String> 
         .or_else(|| from_json(body))
 }
 
+/// The top-level fields that name an event; everything else in the body is
+/// skipped without being built (this runs for every captured request).
+#[derive(serde::Deserialize)]
+struct EventFields {
+    #[serde(rename = "type")]
+    kind: Option<Name>,
+    event: Option<Name>,
+    event_type: Option<Name>,
+    #[serde(rename = "eventType")]
+    event_type_camel: Option<Name>,
+    topic: Option<Name>,
+}
+
+/// A field is either the name itself or, as in Slack's
+/// `{"event":{"type":"app_mention"}}`, an object whose `type` is the name.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Name {
+    Text(String),
+    Object {
+        #[serde(rename = "type")]
+        kind: Option<String>,
+    },
+    Other(serde::de::IgnoredAny),
+}
+
+impl Name {
+    fn text(self) -> Option<String> {
+        match self {
+            Name::Text(s) | Name::Object { kind: Some(s) } if !s.is_empty() => Some(s),
+            _ => None,
+        }
+    }
+}
+
 fn from_json(body: &[u8]) -> Option<String> {
     let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
     if body[start] != b'{' || body.len() > MAX_PARSE {
         return None;
     }
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let object = value.as_object()?;
-    EVENT_FIELDS
-        .iter()
-        .find_map(|field| match object.get(*field)? {
-            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-            // Slack wraps the interesting type: {"type":"event_callback","event":{"type":"app_mention"}}.
-            serde_json::Value::Object(inner) => inner
-                .get("type")
-                .and_then(|t| t.as_str())
-                .map(str::to_owned),
-            _ => None,
-        })
+    let fields: EventFields = serde_json::from_slice(body).ok()?;
+    // Slack's envelope type says less than the event inside it.
+    if let (Some(Name::Text(kind)), Some(Name::Object { kind: Some(inner) })) =
+        (&fields.kind, &fields.event)
+        && kind == "event_callback"
+    {
+        return Some(inner.clone());
+    }
+    [
+        fields.kind,
+        fields.event,
+        fields.event_type,
+        fields.event_type_camel,
+        fields.topic,
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(Name::text)
 }
 
 #[cfg(test)]
@@ -85,6 +122,18 @@ mod tests {
         assert_eq!(
             event_type(&[], br#"{"type":"event_callback","x":1}"#).as_deref(),
             Some("event_callback")
+        );
+        assert_eq!(
+            event_type(
+                &[],
+                br#"{"type":"event_callback","event":{"type":"app_mention","n":[1]}}"#
+            )
+            .as_deref(),
+            Some("app_mention")
+        );
+        assert_eq!(
+            event_type(&[], br#"{"type":7,"event":"x"}"#).as_deref(),
+            Some("x")
         );
     }
 

@@ -1,6 +1,8 @@
 //! Human-readable renderings of sizes and timestamps shared by the CLI and
 //! the UI.
 
+use std::sync::OnceLock;
+
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -39,11 +41,17 @@ pub fn rfc3339(unix_us: i64) -> String {
 fn format_us(unix_us: i64, pattern: &str) -> String {
     match Timestamp::from_microsecond(unix_us) {
         Ok(ts) => ts
-            .to_zoned(TimeZone::system())
+            .to_zoned(local_zone().clone())
             .strftime(pattern)
             .to_string(),
         Err(_) => format!("@{unix_us}"),
     }
+}
+
+/// Looked up once: finding the system zone reads files.
+fn local_zone() -> &'static TimeZone {
+    static ZONE: OnceLock<TimeZone> = OnceLock::new();
+    ZONE.get_or_init(TimeZone::system)
 }
 
 #[cfg(test)]

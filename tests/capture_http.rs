@@ -11,7 +11,9 @@ use hookscope::model::RequestId;
 async fn every_common_method_is_captured() {
     let mut server = Server::start().await;
     let client = client();
-    let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "PROPFIND"];
+    let methods = [
+        "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "PROPFIND",
+    ];
     for method in methods {
         let (status, _) = send(&client, method, &server.url("/m"), &[], "").await;
         assert_eq!(status, 200, "{method}");
@@ -44,7 +46,10 @@ async fn binary_body_is_stored_byte_exact() {
     assert_eq!(detail.body, body);
     assert_eq!(detail.summary.body_size, body.len() as u64);
     assert!(!detail.summary.body_truncated);
-    assert_eq!(detail.summary.content_type.as_deref(), Some("application/octet-stream"));
+    assert_eq!(
+        detail.summary.content_type.as_deref(),
+        Some("application/octet-stream")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -53,7 +58,11 @@ async fn five_mib_body_is_stored_whole() {
     let body: Vec<u8> = (0..5 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
     let (status, answer) = send(&client(), "POST", &server.url("/big"), &[], body.clone()).await;
     assert_eq!(status, 200);
-    let detail = server.reader().detail(RequestId(id_of(&answer))).expect("query").expect("row");
+    let detail = server
+        .reader()
+        .detail(RequestId(id_of(&answer)))
+        .expect("query")
+        .expect("row");
     assert_eq!(detail.body.len(), body.len());
     assert!(detail.body == body, "stored body differs");
 }
@@ -66,7 +75,12 @@ async fn duplicate_headers_keep_their_order_and_query_is_kept_as_sent() {
         "POST {target} HTTP/1.1\r\nHost: example.test\r\nX-Dup: first\r\nX-Other: o\r\nX-Dup: second\r\nX-Dup: third\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     );
     let response = raw_exchange(server.addr, request.as_bytes());
-    assert_eq!(status_of(&response), 200, "{}", String::from_utf8_lossy(&response));
+    assert_eq!(
+        status_of(&response),
+        200,
+        "{}",
+        String::from_utf8_lossy(&response)
+    );
     let row = &server.reader().newest(None, 1).expect("list")[0];
     assert_eq!(row.target, target);
     let detail = server.reader().detail(row.id).expect("query").expect("row");
@@ -88,7 +102,10 @@ async fn header_values_that_are_not_utf8_are_kept_as_bytes() {
     assert_eq!(status_of(&response), 200);
     let row = &server.reader().newest(None, 1).expect("list")[0];
     let detail = server.reader().detail(row.id).expect("query").expect("row");
-    assert_eq!(detail.header("x-bin"), Some(&b"\xff\xfe caf\xc3\xa9 \x80"[..]));
+    assert_eq!(
+        detail.header("x-bin"),
+        Some(&b"\xff\xfe caf\xc3\xa9 \x80"[..])
+    );
     assert_eq!(detail.body, b"hi");
 }
 
@@ -105,11 +122,19 @@ async fn chunked_bodies_and_keep_alive_work() {
         )
         .expect("write");
         let response = read_response(&mut stream);
-        assert_eq!(status_of(&response), 200, "request {i} on the same connection");
+        assert_eq!(
+            status_of(&response),
+            200,
+            "request {i} on the same connection"
+        );
     }
     let rows = server.reader().newest(None, 10).expect("list");
     assert_eq!(rows.len(), 3);
-    let detail = server.reader().detail(rows[0].id).expect("query").expect("row");
+    let detail = server
+        .reader()
+        .detail(rows[0].id)
+        .expect("query")
+        .expect("row");
     assert_eq!(detail.body, b"hello, world");
     assert_eq!(detail.summary.target, "/chunked/2");
 }
@@ -126,12 +151,19 @@ async fn http2_prior_knowledge_is_captured() {
     )
     .await;
     assert_eq!(status, 200);
-    let detail = server.reader().detail(RequestId(id_of(&answer))).expect("query").expect("row");
+    let detail = server
+        .reader()
+        .detail(RequestId(id_of(&answer)))
+        .expect("query")
+        .expect("row");
     assert_eq!(detail.summary.http_version, "HTTP/2.0");
     assert_eq!(detail.summary.target, "/h2?z=1");
     assert_eq!(detail.summary.event_type.as_deref(), Some("lead.captured"));
     assert_eq!(detail.header("x-h2"), Some(&b"yes"[..]));
-    assert_eq!(detail.header(":authority"), Some(server.addr.to_string().as_bytes()));
+    assert_eq!(
+        detail.header(":authority"),
+        Some(server.addr.to_string().as_bytes())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,7 +174,8 @@ async fn a_thousand_concurrent_requests_give_a_thousand_rows_and_answers() {
     for i in 0..1000 {
         let client = client.clone();
         let url = server.url(&format!("/c/{i}"));
-        tasks.spawn(async move { send(&client, "POST", &url, &[], format!("{{\"n\":{i}}}")).await });
+        tasks
+            .spawn(async move { send(&client, "POST", &url, &[], format!("{{\"n\":{i}}}")).await });
     }
     let mut ids = std::collections::HashSet::new();
     while let Some(result) = tasks.join_next().await {
@@ -160,7 +193,11 @@ async fn oversize_body_is_answered_413_and_stored_truncated() {
     let body = vec![b'x'; 4096];
     let (status, answer) = send(&client(), "POST", &server.url("/big"), &[], body).await;
     assert_eq!(status, 413);
-    let detail = server.reader().detail(RequestId(id_of(&answer))).expect("query").expect("row");
+    let detail = server
+        .reader()
+        .detail(RequestId(id_of(&answer)))
+        .expect("query")
+        .expect("row");
     assert!(detail.summary.body_truncated);
     assert_eq!(detail.summary.body_size, 4096);
     assert_eq!(detail.body.len(), 1024);
@@ -179,9 +216,16 @@ async fn the_answer_is_configurable_and_stored() {
     let (status, answer) = send(&client(), "POST", &server.url("/a"), &[], "x").await;
     assert_eq!(status, 202);
     assert_eq!(answer, "got 1");
-    let detail = server.reader().detail(RequestId(1)).expect("query").expect("row");
+    let detail = server
+        .reader()
+        .detail(RequestId(1))
+        .expect("query")
+        .expect("row");
     assert_eq!(detail.answer.body, b"got 1");
-    assert_eq!(detail.answer.headers, vec![("x-served-by".to_owned(), b"hookscope".to_vec())]);
+    assert_eq!(
+        detail.answer.headers,
+        vec![("x-served-by".to_owned(), b"hookscope".to_vec())]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -189,7 +233,8 @@ async fn a_client_trickling_its_head_is_cut_off_without_blocking_others() {
     let server = Server::start_with(|c| c.header_timeout = Duration::from_secs(1)).await;
     let mut slow = std::net::TcpStream::connect(server.addr).expect("connect");
     use std::io::{Read, Write};
-    slow.write_all(b"POST /slow HTTP/1.1\r\nHost: x\r\nX-Slow: ").expect("write");
+    slow.write_all(b"POST /slow HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .expect("write");
     // Others are served while the slow client hangs.
     let (status, _) = send(&client(), "GET", &server.url("/fast"), &[], "").await;
     assert_eq!(status, 200);
@@ -225,7 +270,11 @@ async fn malformed_http_gets_400_and_the_server_keeps_serving() {
     ] {
         let response = raw_exchange(server.addr, garbage);
         let status = status_of(&response);
-        assert!(status == 400 || response.is_empty(), "got {}", String::from_utf8_lossy(&response));
+        assert!(
+            status == 400 || response.is_empty(),
+            "got {}",
+            String::from_utf8_lossy(&response)
+        );
     }
     let (status, _) = send(&client(), "GET", &server.url("/after"), &[], "").await;
     assert_eq!(status, 200);

@@ -18,7 +18,12 @@ fn post(addr: std::net::SocketAddr, target: &str, body: &str) -> Vec<u8> {
 }
 
 fn run(args: &[&str], db: &Path) -> Output {
-    bin().args(args).arg("--db").arg(db).output().expect("binary runs")
+    bin()
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .expect("binary runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -31,22 +36,37 @@ fn restart_keeps_earlier_rows_and_ls_lists_them() {
     let db = dir.path().join("c.sqlite3");
     let mut first = Binary::start(&db, &[]);
     for i in 0..3 {
-        assert_eq!(status_of(&post(first.addr, &format!("/first/{i}"), "{}")), 200);
+        assert_eq!(
+            status_of(&post(first.addr, &format!("/first/{i}"), "{}")),
+            200
+        );
     }
-    assert!(wait_line(&first.lines, |l| l.starts_with("#3 ")).is_some(), "one log line per request");
+    assert!(
+        wait_line(&first.lines, |l| l.starts_with("#3 ")).is_some(),
+        "one log line per request"
+    );
     first.signal("INT");
     assert!(first.wait().success(), "Ctrl-C exits cleanly");
 
     let second = Binary::start(&db, &[]);
     let answer = post(second.addr, "/second", r#"{"type":"lead.captured"}"#);
-    assert!(text(&answer).contains(r#"{"id":4,"stored":true}"#), "{}", text(&answer));
+    assert!(
+        text(&answer).contains(r#"{"id":4,"stored":true}"#),
+        "{}",
+        text(&answer)
+    );
     drop(second);
 
     let ls = run(&["ls"], &db);
     assert!(ls.status.success());
     let table = text(&ls.stdout);
     assert_eq!(table.lines().count(), 5, "{table}");
-    assert!(table.lines().nth(1).is_some_and(|l| l.contains("/second") && l.contains("lead.captured")));
+    assert!(
+        table
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("/second") && l.contains("lead.captured"))
+    );
 
     let json = run(&["ls", "--json"], &db);
     let rows: Vec<serde_json::Value> = text(&json.stdout)
@@ -71,7 +91,11 @@ fn a_request_answered_2xx_survives_sigkill_right_after_the_answer() {
     server.wait();
     let show = run(&["show", "1", "--raw"], &db);
     assert!(show.status.success(), "{}", text(&show.stderr));
-    assert!(show.stdout.ends_with(body.as_bytes()), "{}", text(&show.stdout));
+    assert!(
+        show.stdout.ends_with(body.as_bytes()),
+        "{}",
+        text(&show.stdout)
+    );
 }
 
 #[test]
@@ -89,11 +113,17 @@ fn show_raw_gives_the_request_exactly_as_received() {
     let shown = text(&readable.stdout);
     assert!(shown.contains(r"\e]0;pwned\x07\e[31mred\x00"), "{shown}");
     assert!(shown.contains(r"x-bin: \xff"), "{shown}");
-    assert!(!readable.stdout.contains(&0x1b), "no raw escape reaches the terminal");
+    assert!(
+        !readable.stdout.contains(&0x1b),
+        "no raw escape reaches the terminal"
+    );
     let json = run(&["show", "1", "--json"], &db);
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert_eq!(value["body"], "\u{1b}]0;pwned\u{7}\u{1b}[31mred\u{0}\r\n");
-    assert_eq!(value["headers"][1], serde_json::json!(["x-bin", {"base64": "/w=="}]));
+    assert_eq!(
+        value["headers"][1],
+        serde_json::json!(["x-bin", {"base64": "/w=="}])
+    );
     let curl = run(&["show", "1", "--curl"], &db);
     assert!(
         text(&curl.stdout).contains(r"--data-binary $'\x1b]0;pwned\x07\x1b[31mred\x00\r\n'"),
@@ -114,11 +144,18 @@ fn a_newer_schema_is_refused_and_left_untouched() {
         .expect("schema");
     }
     let before = std::fs::read(&db).expect("read");
-    for args in [&["listen", "--headless", "--port", "0"][..], &["ls"], &["show", "1"]] {
+    for args in [
+        &["listen", "--headless", "--port", "0"][..],
+        &["ls"],
+        &["show", "1"],
+    ] {
         let out = run(args, &db);
         assert!(!out.status.success(), "{args:?} must fail");
         let err = text(&out.stderr);
-        assert!(err.contains("newer hookscope") && err.contains("99"), "{args:?}: {err}");
+        assert!(
+            err.contains("newer hookscope") && err.contains("99"),
+            "{args:?}: {err}"
+        );
     }
     assert_eq!(std::fs::read(&db).expect("read"), before, "file untouched");
     assert!(!dir.path().join("newer.sqlite3-wal").exists());
@@ -134,9 +171,14 @@ fn foreign_files_are_refused_and_left_untouched() {
         .expect("schema");
     let text_file = dir.path().join("notes.txt");
     std::fs::File::create(&text_file)
-        .and_then(|mut f| f.write_all(b"this is not a database, it is a long enough text file to have a header"))
+        .and_then(|mut f| {
+            f.write_all(b"this is not a database, it is a long enough text file to have a header")
+        })
         .expect("write");
-    for (path, expect) in [(&sqlite, "not a hookscope capture"), (&text_file, "not a SQLite database")] {
+    for (path, expect) in [
+        (&sqlite, "not a hookscope capture"),
+        (&text_file, "not a SQLite database"),
+    ] {
         let before = std::fs::read(path).expect("read");
         for args in [&["listen", "--headless", "--port", "0"][..], &["ls"]] {
             let out = run(args, path);
@@ -151,7 +193,15 @@ fn foreign_files_are_refused_and_left_untouched() {
 fn binding_beyond_loopback_warns() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = bin()
-        .args(["listen", "--headless", "--port", "0", "--bind", "0.0.0.0", "--db"])
+        .args([
+            "listen",
+            "--headless",
+            "--port",
+            "0",
+            "--bind",
+            "0.0.0.0",
+            "--db",
+        ])
         .arg(dir.path().join("c.sqlite3"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -161,7 +211,10 @@ fn binding_beyond_loopback_warns() {
     let stderr = child.0.stderr.take().expect("stderr");
     let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
     let first = lines.next().expect("a line").expect("text");
-    assert!(first.contains("warning") && first.contains("not loopback"), "{first}");
+    assert!(
+        first.contains("warning") && first.contains("not loopback"),
+        "{first}"
+    );
 }
 
 struct ChildGuard(std::process::Child);
@@ -178,7 +231,11 @@ fn missing_files_and_ids_get_clear_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("none.sqlite3");
     let out = run(&["ls"], &db);
-    assert!(text(&out.stderr).contains("no capture file at"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no capture file at"),
+        "{}",
+        text(&out.stderr)
+    );
     let server = Binary::start(&db, &[]);
     drop(server);
     let out = run(&["show", "42"], &db);

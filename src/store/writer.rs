@@ -17,7 +17,7 @@ const QUEUE_DEPTH: usize = 1024;
 /// Upper bound of requests per transaction, so one commit never stalls long.
 const MAX_BATCH: usize = 512;
 /// Rows committed between two nudges to the checkpointer.
-const CHECKPOINT_EVERY: usize = 2000;
+const CHECKPOINT_EVERY: usize = 20_000;
 
 /// What the writer tells the rest of the program after each commit.
 #[derive(Clone, Debug)]
@@ -102,6 +102,15 @@ impl Writer {
     }
 }
 
+fn drain(jobs: &mut mpsc::Receiver<Job>, batch: &mut Vec<Job>) {
+    while batch.len() < MAX_BATCH {
+        match jobs.try_recv() {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
+        }
+    }
+}
+
 struct WriterState {
     conn: Connection,
     path: PathBuf,
@@ -118,12 +127,12 @@ impl WriterState {
         // far more throughput than it saves.
         while let Some(first) = jobs.blocking_recv() {
             batch.push(first);
-            while batch.len() < MAX_BATCH {
-                match jobs.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
-            }
+            drain(&mut jobs, &mut batch);
+            // Let handlers that are about to enqueue do so: one yield costs
+            // microseconds, a commit per request costs far more.
+            std::thread::yield_now();
+            drain(&mut jobs, &mut batch);
+
             since_checkpoint += batch.len();
             self.commit(&mut batch);
             if since_checkpoint >= CHECKPOINT_EVERY {

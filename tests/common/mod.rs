@@ -10,10 +10,10 @@ use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
 use hookscope::capture::{self, CaptureConfig};
 use hookscope::config::Config;
 use hookscope::store::{StoreEvent, Writer};
+use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -260,7 +260,10 @@ impl Drop for Binary {
 }
 
 /// First line matching `pred` within the deadline.
-pub fn wait_line(lines: &std_mpsc::Receiver<String>, pred: impl Fn(&str) -> bool) -> Option<String> {
+pub fn wait_line(
+    lines: &std_mpsc::Receiver<String>,
+    pred: impl Fn(&str) -> bool,
+) -> Option<String> {
     let deadline = Instant::now() + DEADLINE;
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         match lines.recv_timeout(left) {

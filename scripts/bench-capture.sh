@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Capture throughput: alternates a bare hyper server (examples/bare_hyper.rs,
+# reads the body, stores nothing) and `hookscope listen --headless` under the
+# same wrk load: ~1 KB JSON POSTs with Stripe-like headers, keep-alive,
+# 32 connections. Prints req/s, p50/p99 latency, non-2xx answers, and stored
+# rows against completed requests, per round and as medians.
+#
+# Usage: scripts/bench-capture.sh [ROUNDS=3] [SECONDS=10]
+# Needs wrk (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+secs=${2:-10}
+conns=32
+threads=2
+
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+cargo build --release --quiet --bin hookscope --example bare_hyper
+bin=target/release/hookscope
+bare=target/release/examples/bare_hyper
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+body=$(python3 - <<'PY'
+import json
+event = {"id": "evt_3PqX8d2eZvKYlo2C1a2b3c4d", "object": "event", "api_version": "2024-06-20",
+         "created": 1735732800, "type": "payment_intent.succeeded", "livemode": False,
+         "pending_webhooks": 1, "request": {"id": None, "idempotency_key": "a1b2c3d4-e5f6"},
+         "data": {"object": {"id": "pi_3PqX8d2eZvKYlo2C0abcdefg", "object": "payment_intent",
+         "amount": 2000, "amount_received": 2000, "currency": "eur", "customer": "cus_QhX1Y2Z3",
+         "description": "Order #1042", "metadata": {"order_id": "1042", "shop": "demo"},
+         "payment_method": "pm_1PqX8d2eZvKYlo2Cxyz", "status": "succeeded",
+         "receipt_email": "jenny.rosen@example.com", "latest_charge": "ch_3PqX8d2eZvKYlo2C1xyz",
+         "payment_method_types": ["card"], "statement_descriptor": "DEMO SHOP"}}}
+print(json.dumps(event, indent=2))
+PY
+)
+lua=$work/post.lua
+{
+  echo 'wrk.method = "POST"'
+  echo 'wrk.headers["Content-Type"] = "application/json; charset=utf-8"'
+  echo 'wrk.headers["User-Agent"] = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"'
+  echo 'wrk.headers["Stripe-Signature"] = "t=1735732800,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd,v0=6ffbb59b2300aae63f272406069a9788598b792a944a07aba816edb039989a39"'
+  printf 'wrk.body = [==[%s]==]\n' "$body"
+} > "$lua"
+echo "body: ${#body} bytes; $conns connections, $threads wrk threads, ${secs}s per run, $rounds rounds"
+
+# wait_ready FILE: the server's ready line names its address.
+wait_ready() {
+  for _ in $(seq 1 200); do
+    addr=$(grep -o 'http://[0-9.:]*' "$1" 2>/dev/null | head -n1 || true)
+    [ -n "$addr" ] && { echo "$addr"; return; }
+    sleep 0.05
+  done
+  echo "server did not start: $(cat "$1")" >&2; exit 1
+}
+
+# load URL -> "rps p50_ms p99_ms completed non2xx"
+load() {
+  out=$(wrk -t$threads -c$conns -d"${secs}s" --latency -s "$lua" "$1/hooks/stripe")
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  done_=$(awk '/requests in/ {print $1}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
+  echo "$rps $(ms "$p50") $(ms "$p99") $done_ $non2xx"
+}
+ms() { python3 -c "import re,sys;v,u=re.match(r'([\d.]+)(\w+)','$1').groups();print(round(float(v)*{'us':0.001,'ms':1,'s':1000}[u],3))"; }
+
+results=$work/results
+for round in $(seq 1 "$rounds"); do
+  "$bare" 0 > "$work/bare.out" & pid=$!
+  url=$(wait_ready "$work/bare.out")
+  read -r rps p50 p99 done_ non2xx < <(load "$url")
+  kill $pid; wait $pid 2>/dev/null || true
+  echo "bare $round $rps $p50 $p99 $done_ $non2xx -" >> "$results"
+  printf 'round %s  bare hyper  %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  non-2xx %s\n' "$round" "$rps" "$p50" "$p99" "$non2xx"
+
+  db=$work/bench-$round.sqlite3
+  "$bin" listen --headless --port 0 --db "$db" > "$work/hs.out" 2>&1 & pid=$!
+  url=$(wait_ready "$work/hs.out")
+  read -r rps p50 p99 done_ non2xx < <(load "$url")
+  kill -INT $pid; wait $pid 2>/dev/null || true
+  rows=$("$bin" ls --json --limit 0 --db "$db" | wc -l)
+  echo "hookscope $round $rps $p50 $p99 $done_ $non2xx $rows" >> "$results"
+  printf 'round %s  hookscope   %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  non-2xx %s  stored %s of %s completed\n' \
+    "$round" "$rps" "$p50" "$p99" "$non2xx" "$rows" "$done_"
+  rm -f "$db"*
+done
+
+python3 - "$results" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+def med(kind, col): return statistics.median(float(r[col]) for r in rows if r[0] == kind)
+bare, hs = med("bare", 2), med("hookscope", 2)
+print()
+print(f"median over rounds   bare hyper {bare:9.0f} req/s  p50 {med('bare',3):.3f} ms  p99 {med('bare',4):.3f} ms")
+print(f"                     hookscope  {hs:9.0f} req/s  p50 {med('hookscope',3):.3f} ms  p99 {med('hookscope',4):.3f} ms")
+print(f"ratio hookscope / bare: {hs / bare:.2f}")
+lost = [r for r in rows if r[0] == "hookscope" and int(r[7]) < int(r[5]) - int(r[6])]
+non2xx = sum(int(r[6]) for r in rows if r[0] == "hookscope")
+print(f"hookscope non-2xx answers: {non2xx}; rounds with fewer stored rows than 2xx answers: {len(lost)}")
+PY
