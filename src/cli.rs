@@ -28,6 +28,14 @@ pub enum Command {
     Ls(LsArgs),
     /// Show one captured request
     Show(ShowArgs),
+    /// Open a capture file in the UI, read-only, without a server
+    Open(OpenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// Capture file (.sqlite3); new rows appear live if another hookscope writes it
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Default, Args)]
@@ -75,6 +83,9 @@ pub struct LsArgs {
     /// One JSON object per line instead of a table
     #[arg(long)]
     pub json: bool,
+    /// Only requests matching this filter, e.g. 'method:POST path:/hooks/* -status:2xx'
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
     /// Show at most this many requests (0 = all)
     #[arg(long, default_value_t = 100)]
     pub limit: u32,

@@ -4,13 +4,16 @@
 pub mod capture;
 pub mod classify;
 pub mod cli;
+pub mod clipboard;
 mod cmd;
 pub mod config;
 pub mod export;
+pub mod filter;
 pub mod human;
 pub mod model;
 pub mod sanitize;
 pub mod store;
+pub mod tui;
 
 use std::process::ExitCode;
 
@@ -23,5 +26,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Listen(args)) => cmd::listen::run(&args),
         Some(Command::Ls(args)) => cmd::ls::run(&args),
         Some(Command::Show(args)) => cmd::show::run(&args),
+        Some(Command::Open(args)) => cmd::listen::open(&args.file),
     }
 }

@@ -116,3 +116,18 @@ pub fn header_value<'a>(headers: &'a [(String, Vec<u8>)], name: &str) -> Option<
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_slice())
 }
+
+/// A resend, forward or sample send of a request, and what came back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    pub id: i64,
+    pub kind: String,
+    pub method: String,
+    pub url: String,
+    pub started_at_us: i64,
+    pub duration_us: Option<i64>,
+    pub response_status: Option<u16>,
+    pub response_headers: HeaderList,
+    pub response_body: Vec<u8>,
+    pub error: Option<String>,
+}

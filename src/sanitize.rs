@@ -1,40 +1,58 @@
-//! Makes request-derived text safe for a terminal: control characters,
-//! escape sequences and bidi overrides become visible escapes, so a payload
-//! can never move the cursor, recolour the screen or retitle the window.
+//! Terminal-safe text: control characters, escape sequences and bidi
+//! overrides become visible escapes, so a payload can never move the cursor,
+//! recolour the screen, retitle the window or reorder what is shown.
 
 use std::borrow::Cow;
 
-/// Text with every non-printing character replaced by a visible escape
-/// (`\e`, `\x07`, `\u{202e}` ...). Tabs become `\t` too, since they would
-/// misalign table columns.
+/// Makes text safe for the terminal: every control character (C0 including
+/// ESC, DEL, C1) and every bidi override/isolate/mark becomes a visible
+/// escape such as `\e`, `\x07`, `\u{202e}`; tabs become `\t`.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    // Every character that needs escaping starts with one of these bytes:
+    // C0 and DEL are themselves, C1 is 0xC2 0x80..0x9F, U+061C is 0xD8 0x9C,
+    // and U+200E..U+2069 all start with 0xE2.
+    if !text
+        .bytes()
+        .any(|b| b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2))
+    {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        push_visible(&mut out, c);
+    match text.char_indices().find(|&(_, c)| needs_escape(c)) {
+        None => Cow::Borrowed(text),
+        Some((first, _)) => {
+            let mut out = String::with_capacity(text.len() + 16);
+            out.push_str(&text[..first]);
+            for c in text[first..].chars() {
+                push_visible(&mut out, c);
+            }
+            Cow::Owned(out)
+        }
     }
-    Cow::Owned(out)
 }
 
-/// Bytes decoded as UTF-8 where possible; invalid bytes become `\xNN`.
+/// Like [`visible`] for bytes that may not be UTF-8: each invalid byte is
+/// shown as `\xNN`.
 pub fn visible_bytes(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(text) => visible(text),
         Err(_) => {
-            let mut out = String::with_capacity(bytes.len() + 8);
+            let mut out = String::with_capacity(bytes.len() + 16);
             for chunk in bytes.utf8_chunks() {
                 for c in chunk.valid().chars() {
                     push_visible(&mut out, c);
                 }
-                for b in chunk.invalid() {
-                    out.push_str(&format!("\\x{b:02x}"));
+                for &b in chunk.invalid() {
+                    push_hex_escape(&mut out, 'x', u32::from(b), 2);
                 }
             }
             Cow::Owned(out)
         }
     }
+}
+
+/// Visible text as an owned `'static` string, ready for a `Span`.
+pub fn owned(text: &str) -> String {
+    visible(text).into_owned()
 }
 
 /// Like `visible`, but keeps line feeds (and drops the CR of CRLF) so
@@ -46,24 +64,55 @@ pub fn visible_multiline(text: &str) -> String {
         .join("\n")
 }
 
-fn needs_escape(c: char) -> bool {
+/// True for characters that must never reach the terminal as themselves.
+pub fn needs_escape(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 
 /// Characters that reorder displayed text (Trojan Source, CVE-2021-42574).
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 fn push_visible(out: &mut String, c: char) {
     match c {
         '\u{1b}' => out.push_str("\\e"),
         '\t' => out.push_str("\\t"),
-        '\r' => out.push_str("\\r"),
         '\n' => out.push_str("\\n"),
-        c if (c as u32) < 0x100 && needs_escape(c) => out.push_str(&format!("\\x{:02x}", c as u32)),
-        c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        '\r' => out.push_str("\\r"),
+        '\0' => out.push_str("\\0"),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => push_hex_escape(out, 'x', c as u32, 2),
+        c if needs_escape(c) => {
+            out.push_str("\\u{");
+            push_hex(out, c as u32, 1);
+            out.push('}');
+        }
         c => out.push(c),
+    }
+}
+
+fn push_hex_escape(out: &mut String, letter: char, value: u32, width: usize) {
+    out.push('\\');
+    out.push(letter);
+    push_hex(out, value, width);
+}
+
+/// Lower-case hex of `value`, zero-padded to at least `width` digits.
+fn push_hex(out: &mut String, value: u32, width: usize) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut digits = [0u8; 8];
+    let mut n = 0;
+    let mut v = value;
+    while v > 0 || n < width {
+        digits[n] = DIGITS[(v & 0xf) as usize];
+        v >>= 4;
+        n += 1;
+    }
+    for &d in digits[..n].iter().rev() {
+        out.push(char::from(d));
     }
 }
 
@@ -75,7 +124,7 @@ mod tests {
     #[test]
     fn escapes_terminal_sequences() {
         assert_eq!(visible("a\u{1b}[2Jb\u{7}"), "a\\e[2Jb\\x07");
-        assert_eq!(visible("\u{9b}31m"), "\\x9b31m");
+        assert_eq!(visible("\u{9b}31m"), "\\u{9b}31m");
         assert_eq!(visible("abc\u{202e}def"), "abc\\u{202e}def");
         assert_eq!(visible("plain"), Cow::Borrowed("plain"));
     }

@@ -19,7 +19,7 @@ async fn every_common_method_is_captured() {
         assert_eq!(status, 200, "{method}");
     }
     wait_captured(&mut server.events, methods.len()).await;
-    let rows = server.reader().newest(None, 100).expect("list");
+    let rows = server.newest(100);
     let stored: Vec<_> = rows.iter().rev().map(|r| r.method.as_str()).collect();
     assert_eq!(stored, methods);
     server.stop().await;
@@ -81,7 +81,7 @@ async fn duplicate_headers_keep_their_order_and_query_is_kept_as_sent() {
         "{}",
         String::from_utf8_lossy(&response)
     );
-    let row = &server.reader().newest(None, 1).expect("list")[0];
+    let row = &server.newest(1)[0];
     assert_eq!(row.target, target);
     let detail = server.reader().detail(row.id).expect("query").expect("row");
     let dups: Vec<&[u8]> = detail
@@ -100,7 +100,7 @@ async fn header_values_that_are_not_utf8_are_kept_as_bytes() {
     let request = b"POST /u HTTP/1.1\r\nHost: x\r\nX-Bin: \xff\xfe caf\xc3\xa9 \x80\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi".to_vec();
     let response = raw_exchange(server.addr, &request);
     assert_eq!(status_of(&response), 200);
-    let row = &server.reader().newest(None, 1).expect("list")[0];
+    let row = &server.newest(1)[0];
     let detail = server.reader().detail(row.id).expect("query").expect("row");
     assert_eq!(
         detail.header("x-bin"),
@@ -128,7 +128,7 @@ async fn chunked_bodies_and_keep_alive_work() {
             "request {i} on the same connection"
         );
     }
-    let rows = server.reader().newest(None, 10).expect("list");
+    let rows = server.newest(10);
     assert_eq!(rows.len(), 3);
     let detail = server
         .reader()
@@ -242,7 +242,7 @@ async fn a_client_trickling_its_head_is_cut_off_without_blocking_others() {
     slow.set_read_timeout(Some(DEADLINE)).expect("timeout");
     let mut rest = Vec::new();
     let _ = slow.read_to_end(&mut rest);
-    let rows = server.reader().newest(None, 10).expect("list");
+    let rows = server.newest(10);
     assert_eq!(rows.len(), 1, "only the fast request is stored");
 }
 

@@ -111,7 +111,7 @@ fn show_raw_gives_the_request_exactly_as_received() {
     assert_eq!(show.stdout, request);
     let readable = run(&["show", "1"], &db);
     let shown = text(&readable.stdout);
-    assert!(shown.contains(r"\e]0;pwned\x07\e[31mred\x00"), "{shown}");
+    assert!(shown.contains(r"\e]0;pwned\x07\e[31mred\0"), "{shown}");
     assert!(shown.contains(r"x-bin: \xff"), "{shown}");
     assert!(
         !readable.stdout.contains(&0x1b),

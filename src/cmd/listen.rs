@@ -1,13 +1,14 @@
-//! `hookscope listen`: runs the capture server until Ctrl-C, printing a line
-//! per captured request in headless mode.
+//! `hookscope listen`: runs the capture server with the terminal UI, or
+//! headless with a line per captured request, until the user stops it.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::capture;
 use crate::cli::ListenArgs;
@@ -16,6 +17,7 @@ use crate::human;
 use crate::model::RequestSummary;
 use crate::sanitize::visible;
 use crate::store::{StoreEvent, Writer};
+use crate::tui::{self, UiOptions, app::Source};
 
 /// How long queued commits get to finish after the server stopped.
 const WRITER_GRACE: Duration = Duration::from_secs(10);
@@ -23,24 +25,21 @@ const WRITER_GRACE: Duration = Duration::from_secs(10);
 pub fn run(args: &ListenArgs) -> anyhow::Result<ExitCode> {
     let (mut config, config_path) = Config::load(args.config.as_deref())?;
     config.apply(args)?;
-    if !args.headless {
-        anyhow::bail!(
-            "the terminal UI is not part of this build yet; run `hookscope listen --headless` to capture without it"
-        );
-    }
+    super::init_tracing(args.headless);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(headless(config, config_path))
+    runtime.block_on(listen(config, config_path, args.headless))
 }
 
-async fn headless(
+async fn listen(
     config: Config,
-    config_path: Option<std::path::PathBuf>,
+    config_path: Option<PathBuf>,
+    headless: bool,
 ) -> anyhow::Result<ExitCode> {
     let path = config.db_path();
-    let (events_tx, mut events) = mpsc::unbounded_channel();
+    let (events_tx, events) = mpsc::unbounded_channel();
     let (writer, handle) = Writer::start(&path, events_tx)?;
     let listener = TcpListener::bind(config.addr())
         .await
@@ -53,53 +52,87 @@ async fn headless(
             "warning: listening on {addr}, which is not loopback: anyone who can reach this machine can send requests and read their answers"
         );
     }
-    if let Some(p) = &config_path {
-        println!("config: {}", p.display());
-    }
-    println!(
-        "hookscope listening on http://{addr} (capture file {}); Ctrl-C stops",
-        path.display()
-    );
-    flush();
-
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(capture::serve(
         listener,
         config.capture(),
-        handle,
-        shutdown_signal(),
-    ));
-    let printer = tokio::spawn(async move {
-        let mut captured = 0u64;
-        while let Some(event) = events.recv().await {
-            match event {
-                StoreEvent::Captured(rows) => {
-                    captured += rows.len() as u64;
-                    let mut out = std::io::stdout().lock();
-                    for row in &rows {
-                        let _ = writeln!(out, "{}", log_line(row));
-                    }
-                    let _ = out.flush();
-                }
-                StoreEvent::Failed(reason) => {
-                    eprintln!("error: could not store requests (answered 503): {reason}");
-                }
+        handle.clone(),
+        async {
+            tokio::select! {
+                () = shutdown_signal() => {}
+                _ = stop_rx => {}
             }
+        },
+    ));
+    let url = format!("http://{addr}");
+    let captured = if headless {
+        if let Some(p) = &config_path {
+            println!("config: {}", p.display());
         }
-        captured
-    });
-    server.await.context("the capture server failed")?;
+        println!(
+            "hookscope listening on {url} (capture file {}); Ctrl-C stops",
+            path.display()
+        );
+        flush();
+        drop(handle);
+        let printer = tokio::spawn(print_events(events));
+        server.await.context("the capture server failed")?;
+        Some(printer)
+    } else {
+        let options = UiOptions {
+            source: Source::Listening {
+                url,
+                file: path.display().to_string(),
+            },
+            db: path.clone(),
+            writer: Some(handle),
+            store_events: Some(events),
+        };
+        let ui = tokio::select! {
+            result = tui::run(options) => result,
+            () = shutdown_signal() => Ok(()),
+        };
+        let _ = stop_tx.send(());
+        server.await.context("the capture server failed")?;
+        ui?;
+        None
+    };
     eprintln!("stopping: storing what is still queued");
     let finished = tokio::task::spawn_blocking(move || writer.finish());
     if tokio::time::timeout(WRITER_GRACE, finished).await.is_err() {
         eprintln!("warning: the store did not finish within {WRITER_GRACE:?}");
         return Ok(ExitCode::FAILURE);
     }
-    let captured = printer.await.unwrap_or(0);
-    println!(
-        "stopped; {captured} requests captured in {}",
-        path.display()
-    );
+    match captured {
+        Some(printer) => {
+            let n = printer.await.unwrap_or(0);
+            println!("stopped; {n} requests captured in {}", path.display());
+        }
+        None => println!("stopped; captures are in {}", path.display()),
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a line per captured request; returns how many there were.
+async fn print_events(mut events: mpsc::UnboundedReceiver<StoreEvent>) -> u64 {
+    let mut captured = 0u64;
+    while let Some(event) = events.recv().await {
+        match event {
+            StoreEvent::Captured(rows) => {
+                captured += rows.len() as u64;
+                let mut out = std::io::stdout().lock();
+                for row in &rows {
+                    let _ = writeln!(out, "{}", log_line(row));
+                }
+                let _ = out.flush();
+            }
+            StoreEvent::Deleted(_) => {}
+            StoreEvent::Failed(reason) => {
+                eprintln!("error: could not store requests (answered 503): {reason}");
+            }
+        }
+    }
+    captured
 }
 
 /// `#12  07:41:11.123  POST /hooks/stripe?x=1  → 200  1.2 KiB  application/json  push`
@@ -141,4 +174,33 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
         () = term => {}
     }
+}
+
+/// `hookscope open FILE`: the UI on a capture file, read-only, no server.
+pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("har"))
+    {
+        anyhow::bail!(
+            "{} is a HAR file; this build opens hookscope capture files (.sqlite3)",
+            path.display()
+        );
+    }
+    // Fail before the terminal switches screens, with the store's message.
+    crate::store::Reader::open(path)?;
+    super::init_tracing(false);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(tui::run(UiOptions {
+        source: Source::Offline {
+            file: path.display().to_string(),
+        },
+        db: path.to_path_buf(),
+        writer: None,
+        store_events: None,
+    }))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,10 +4,11 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::LsArgs;
+use crate::filter::Filter;
 use crate::human;
 use crate::model::RequestSummary;
 use crate::sanitize::visible;
-use crate::store::Reader;
+use crate::store::{Dir, Reader};
 
 pub fn run(args: &LsArgs) -> anyhow::Result<ExitCode> {
     let path = super::db_path(args.db.as_ref())?;
@@ -17,7 +18,9 @@ pub fn run(args: &LsArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.limit
     };
-    let rows = reader.newest(None, limit)?;
+    let filter = Filter::parse(args.filter.as_deref().unwrap_or(""))
+        .map_err(|e| anyhow::anyhow!("bad --filter: {e}"))?;
+    let rows = reader.window(&filter.to_sql(), None, Dir::Older, limit)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         for row in &rows {

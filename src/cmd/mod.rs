@@ -14,3 +14,37 @@ fn db_path(explicit: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
     let (config, _) = crate::config::Config::load(None)?;
     Ok(config.db_path())
 }
+
+/// Logs go to stderr when headless; with the UI on screen they go to a file
+/// (`$XDG_STATE_HOME/hookscope/hookscope.log`), since the terminal is the UI's.
+fn init_tracing(headless: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("HOOKSCOPE_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("hookscope=info"));
+    if headless {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .try_init();
+        return;
+    }
+    let Some(dir) =
+        directories::BaseDirs::new().and_then(|d| d.state_dir().map(|s| s.join("hookscope")))
+    else {
+        return;
+    };
+    let file = std::fs::create_dir_all(&dir).and_then(|()| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("hookscope.log"))
+    });
+    if let Ok(file) = file {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::sync::Mutex::new(file))
+            .with_ansi(false)
+            .try_init();
+    }
+}

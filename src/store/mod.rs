@@ -13,7 +13,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use error::StoreError;
-pub use query::Reader;
+pub use query::{Dir, Reader};
 pub use schema::SCHEMA_VERSION;
 pub use writer::{StoreEvent, Stored, Writer, WriterHandle};
 

@@ -2,10 +2,20 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{StoreError, codec};
-use crate::model::{Answer, RequestDetail, RequestId, RequestSummary};
+use crate::filter::SqlFilter;
+use crate::model::{Answer, Attempt, RequestDetail, RequestId, RequestSummary};
+
+/// Which way a window extends from its anchor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    /// Ids below the anchor (further down the list).
+    Older,
+    /// Ids above the anchor (further up the list).
+    Newer,
+}
 
 /// Summary columns in the order `summary_from_row` reads them.
 macro_rules! summary_columns {
@@ -37,21 +47,96 @@ impl Reader {
         StoreError::sqlite(&self.path, e)
     }
 
-    /// Newest first: up to `limit` summaries with ids below `before`.
-    pub fn newest(
+    /// Up to `limit` summaries matching `filter` next to `anchor` in
+    /// direction `dir`, newest first. Without an anchor, `Older` starts at
+    /// the newest request and `Newer` at the oldest. Keyset paging on `id`:
+    /// the cost does not grow with the position in the list.
+    pub fn window(
         &self,
-        before: Option<RequestId>,
+        filter: &SqlFilter,
+        anchor: Option<RequestId>,
+        dir: Dir,
         limit: u32,
     ) -> Result<Vec<RequestSummary>, StoreError> {
-        const SQL: &str = concat!(
-            "SELECT ",
+        let (bound, order) = match dir {
+            Dir::Older => ("id < ?", "DESC"),
+            Dir::Newer => ("id > ?", "ASC"),
+        };
+        // Only fixed fragments and the filter's own placeholders are joined
+        // here; every value is a bound parameter.
+        let sql = format!(
+            "SELECT {} FROM requests WHERE {bound} AND ({}) ORDER BY id {order} LIMIT ?",
             summary_columns!(),
-            " FROM requests WHERE id < ?1 ORDER BY id DESC LIMIT ?2"
+            filter.expr
         );
-        let mut stmt = self.conn.prepare_cached(SQL).map_err(|e| self.err(e))?;
-        let before = before.map_or(i64::MAX, |id| id.0);
+        let anchor = anchor.map_or(
+            match dir {
+                Dir::Older => i64::MAX,
+                Dir::Newer => i64::MIN,
+            },
+            |id| id.0,
+        );
+        let mut params: Vec<rusqlite::types::Value> = Vec::with_capacity(filter.params.len() + 2);
+        params.push(anchor.into());
+        params.extend(filter.params.iter().cloned());
+        params.push(i64::from(limit).into());
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![before, limit], summary_from_row)
+            .query_map(rusqlite::params_from_iter(params), summary_from_row)
+            .map_err(|e| self.err(e))?;
+        let mut rows: Vec<RequestSummary> =
+            rows.collect::<Result<_, _>>().map_err(|e| self.err(e))?;
+        if dir == Dir::Newer {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// Number of requests matching `filter`; scans the summaries.
+    pub fn count_matching(&self, filter: &SqlFilter) -> Result<u64, StoreError> {
+        if filter.params.is_empty() && filter.expr == "1" {
+            return self.count();
+        }
+        let sql = format!("SELECT count(*) FROM requests WHERE {}", filter.expr);
+        let n: i64 = self
+            .conn
+            .query_row(
+                &sql,
+                rusqlite::params_from_iter(filter.params.iter()),
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Resends and forwards of one request, oldest first.
+    pub fn attempts(&self, id: RequestId) -> Result<Vec<Attempt>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, kind, method, url, started_at, duration_us, response_status,
+                        response_headers, response_body, error
+                 FROM attempts WHERE request_id = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([id.0], |row| {
+                Ok(Attempt {
+                    id: row.get(0)?,
+                    kind: row.get(1)?,
+                    method: row.get(2)?,
+                    url: row.get(3)?,
+                    started_at_us: row.get(4)?,
+                    duration_us: row.get(5)?,
+                    response_status: row.get(6)?,
+                    response_headers: row
+                        .get::<_, Option<Vec<u8>>>(7)?
+                        .and_then(|b| codec::decode_headers(&b))
+                        .unwrap_or_default(),
+                    response_body: row.get::<_, Option<Vec<u8>>>(8)?.unwrap_or_default(),
+                    error: row.get(9)?,
+                })
+            })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }

@@ -23,6 +23,7 @@ const CHECKPOINT_EVERY: usize = 20_000;
 #[derive(Clone, Debug)]
 pub enum StoreEvent {
     Captured(Vec<RequestSummary>),
+    Deleted(Vec<RequestId>),
     /// A batch could not be stored; its senders were answered 503.
     Failed(String),
 }
@@ -39,10 +40,22 @@ struct Job {
     ack: oneshot::Sender<Result<Stored, String>>,
 }
 
+/// Work for the writer thread; captures are batched, deletes run alone.
+// Captures are the hot path; boxing them would cost an allocation each,
+// while the small variant is rare.
+#[allow(clippy::large_enum_variant)]
+enum Task {
+    Capture(Job),
+    Delete {
+        ids: Vec<RequestId>,
+        ack: oneshot::Sender<Result<(), String>>,
+    },
+}
+
 /// Cheap handle the capture service uses to store a request.
 #[derive(Clone)]
 pub struct WriterHandle {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Task>,
 }
 
 impl WriterHandle {
@@ -50,12 +63,25 @@ impl WriterHandle {
     pub async fn store(&self, request: NewRequest) -> Result<Stored, StoreError> {
         let (ack, done) = oneshot::channel();
         self.jobs
-            .send(Job { request, ack })
+            .send(Task::Capture(Job { request, ack }))
             .await
             .map_err(|_| StoreError::Closed)?;
         match done.await {
             Ok(Ok(stored)) => Ok(stored),
             Ok(Err(reason)) => Err(StoreError::Failed(reason)),
+            Err(_) => Err(StoreError::Closed),
+        }
+    }
+
+    /// Deletes requests with their data and attempts.
+    pub async fn delete(&self, ids: Vec<RequestId>) -> Result<(), StoreError> {
+        let (ack, done) = oneshot::channel();
+        self.jobs
+            .send(Task::Delete { ids, ack })
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        match done.await {
+            Ok(result) => result.map_err(StoreError::Failed),
             Err(_) => Err(StoreError::Closed),
         }
     }
@@ -102,13 +128,17 @@ impl Writer {
     }
 }
 
-fn drain(jobs: &mut mpsc::Receiver<Job>, batch: &mut Vec<Job>) {
+/// Moves queued captures into `batch`; returns a delete that has to wait
+/// for the batch's commit, so the order of requests is kept.
+fn drain(tasks: &mut mpsc::Receiver<Task>, batch: &mut Vec<Job>) -> Option<Task> {
     while batch.len() < MAX_BATCH {
-        match jobs.try_recv() {
-            Ok(job) => batch.push(job),
+        match tasks.try_recv() {
+            Ok(Task::Capture(job)) => batch.push(job),
+            Ok(delete) => return Some(delete),
             Err(_) => break,
         }
     }
+    None
 }
 
 struct WriterState {
@@ -120,18 +150,28 @@ struct WriterState {
 }
 
 impl WriterState {
-    fn run(mut self, mut jobs: mpsc::Receiver<Job>) {
+    fn run(mut self, mut tasks: mpsc::Receiver<Task>) {
         let mut since_checkpoint = 0;
         let mut batch = Vec::with_capacity(MAX_BATCH);
+        let mut pending = None;
         // Commit whatever is queued right away: waiting to fill a batch costs
         // far more throughput than it saves.
-        while let Some(first) = jobs.blocking_recv() {
+        while let Some(first) = pending.take().or_else(|| tasks.blocking_recv()) {
+            let first = match first {
+                Task::Capture(job) => job,
+                Task::Delete { ids, ack } => {
+                    let _ = ack.send(self.delete(&ids));
+                    continue;
+                }
+            };
             batch.push(first);
-            drain(&mut jobs, &mut batch);
-            // Let handlers that are about to enqueue do so: one yield costs
-            // microseconds, a commit per request costs far more.
-            std::thread::yield_now();
-            drain(&mut jobs, &mut batch);
+            pending = drain(&mut tasks, &mut batch);
+            if pending.is_none() {
+                // Let handlers that are about to enqueue do so: one yield
+                // costs microseconds, a commit per request far more.
+                std::thread::yield_now();
+                pending = drain(&mut tasks, &mut batch);
+            }
 
             since_checkpoint += batch.len();
             self.commit(&mut batch);
@@ -164,6 +204,24 @@ impl WriterState {
                 let _ = self.events.send(StoreEvent::Failed(reason));
             }
         }
+    }
+
+    fn delete(&mut self, ids: &[RequestId]) -> Result<(), String> {
+        let path = self.path.clone();
+        let sqlite = |e| StoreError::sqlite(&path, e).to_string();
+        let tx = self.conn.transaction().map_err(sqlite)?;
+        {
+            // Attempts and request_data go with their request (ON DELETE CASCADE).
+            let mut stmt = tx
+                .prepare_cached("DELETE FROM requests WHERE id = ?1")
+                .map_err(sqlite)?;
+            for id in ids {
+                stmt.execute([id.0]).map_err(sqlite)?;
+            }
+        }
+        tx.commit().map_err(sqlite)?;
+        let _ = self.events.send(StoreEvent::Deleted(ids.to_vec()));
+        Ok(())
     }
 
     fn insert_all(&mut self, batch: &[Job]) -> Result<Vec<(Stored, RequestSummary)>, StoreError> {

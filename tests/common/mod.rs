@@ -85,6 +85,14 @@ impl Server {
     pub fn reader(&self) -> hookscope::store::Reader {
         hookscope::store::Reader::open(&self.db).expect("reader opens")
     }
+
+    /// The newest `n` stored requests, newest first.
+    pub fn newest(&self, n: u32) -> Vec<hookscope::model::RequestSummary> {
+        let all = hookscope::filter::Filter::default().to_sql();
+        self.reader()
+            .window(&all, None, hookscope::store::Dir::Older, n)
+            .expect("list")
+    }
 }
 
 pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
@@ -184,6 +192,7 @@ pub async fn wait_captured(events: &mut mpsc::UnboundedReceiver<StoreEvent>, n: 
         match tokio::time::timeout_at(deadline, events.recv()).await {
             Ok(Some(StoreEvent::Captured(rows))) => seen += rows.len(),
             Ok(Some(StoreEvent::Failed(e))) => panic!("store failed: {e}"),
+            Ok(Some(StoreEvent::Deleted(_))) => {}
             Ok(None) => panic!("store closed after {seen} of {n}"),
             Err(_) => panic!("only {seen} of {n} captured before the deadline"),
         }

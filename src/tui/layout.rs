@@ -1,0 +1,144 @@
+//! Screen geometry, computed from the terminal size alone so that `update`
+//! (mouse hits, page sizes) and the views agree on where things are.
+
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+
+use super::app::{App, Mode, Tab};
+
+/// At least this many columns puts list and detail side by side.
+pub const WIDE: u16 = 140;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub list: Rect,
+    /// The list's rows, below its column titles.
+    pub list_body: Rect,
+    pub list_rows: u16,
+    pub detail: Rect,
+    pub tabs: Rect,
+    pub detail_body: Rect,
+    pub filter: Rect,
+    pub status: Rect,
+}
+
+pub fn areas(app: &App) -> Areas {
+    let (width, height) = app.size;
+    let screen = Rect::new(0, 0, width, height);
+    let filter_height = match &app.mode {
+        Mode::Filter { error: Some(_), .. } => 2,
+        Mode::Filter { .. } => 1,
+        _ => 0,
+    };
+    let [header, main, filter, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(filter_height),
+        Constraint::Length(1),
+    ])
+    .areas(screen);
+    let direction = if width >= WIDE {
+        Direction::Horizontal
+    } else {
+        Direction::Vertical
+    };
+    let split = if direction == Direction::Horizontal {
+        60
+    } else {
+        40
+    };
+    let [list, detail] = Layout::default()
+        .direction(direction)
+        .constraints([
+            Constraint::Percentage(split),
+            Constraint::Percentage(100 - split),
+        ])
+        .areas(main);
+    // Blocks draw a border; the list has one title row inside it.
+    let list_inner = inner(list);
+    let list_body = Rect {
+        y: list_inner.y.saturating_add(1),
+        height: list_inner.height.saturating_sub(1),
+        ..list_inner
+    };
+    let detail_inner = inner(detail);
+    let tabs = Rect {
+        height: detail_inner.height.min(1),
+        ..detail_inner
+    };
+    let detail_body = Rect {
+        y: detail_inner.y.saturating_add(2),
+        height: detail_inner.height.saturating_sub(2),
+        ..detail_inner
+    };
+    Areas {
+        header,
+        list,
+        list_body,
+        list_rows: list_body.height,
+        detail,
+        tabs,
+        detail_body,
+        filter,
+        status,
+    }
+}
+
+fn inner(r: Rect) -> Rect {
+    Rect {
+        x: r.x.saturating_add(1),
+        y: r.y.saturating_add(1),
+        width: r.width.saturating_sub(2),
+        height: r.height.saturating_sub(2),
+    }
+}
+
+/// The tab under a click, given the labels `tab_labels` draws, separated by `│`.
+pub fn tab_at(areas: &Areas, selected: Tab, column: u16, row: u16) -> Option<usize> {
+    if row != areas.tabs.y || column < areas.tabs.x {
+        return None;
+    }
+    let mut x = areas.tabs.x;
+    for (i, label) in tab_labels(areas.tabs.width, selected).iter().enumerate() {
+        let width = label.chars().count() as u16;
+        if column < x + width {
+            return Some(i);
+        }
+        x += width + 1;
+    }
+    None
+}
+
+/// Each tab's title as drawn in `width` columns: number key and name, then
+/// short names, then only the selected tab named, as room runs out.
+pub fn tab_labels(width: u16, selected: Tab) -> Vec<String> {
+    let fits = |labels: &[String]| {
+        labels.iter().map(|l| l.chars().count() + 1).sum::<usize>() <= usize::from(width) + 1
+    };
+    let numbered = |title: &dyn Fn(Tab) -> &'static str| -> Vec<String> {
+        Tab::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!(" {} {} ", i + 1, title(*t)))
+            .collect()
+    };
+    let full = numbered(&Tab::title);
+    if fits(&full) {
+        return full;
+    }
+    let short = numbered(&Tab::short_title);
+    if fits(&short) {
+        return short;
+    }
+    Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if *t == selected {
+                format!(" {} {} ", i + 1, t.title())
+            } else {
+                format!(" {} ", i + 1)
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,251 @@
+//! The terminal UI: terminal setup and restore, and the event loop that
+//! feeds messages to `App::update`, runs its effects and redraws.
+
+pub mod app;
+pub mod body;
+mod copy;
+pub mod keymap;
+pub mod layout;
+pub mod msg;
+pub mod prepare;
+pub mod store_worker;
+mod theme;
+pub mod views;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream};
+use futures_util::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::clipboard::{self, Clipboard};
+use crate::store::{StoreEvent, WriterHandle};
+use app::{App, Source};
+use msg::{Effect, Msg, StoreCmd};
+
+/// Redraws are at least this far apart, however fast requests arrive.
+const FRAME: Duration = Duration::from_millis(16);
+
+/// What the UI shows and what it may change.
+pub struct UiOptions {
+    pub source: Source,
+    pub db: PathBuf,
+    /// Present when this process writes the file (listening): deletes go through it.
+    pub writer: Option<WriterHandle>,
+    /// Commits by this process's listener.
+    pub store_events: Option<mpsc::UnboundedReceiver<StoreEvent>>,
+}
+
+/// Runs the UI on the real terminal until the user quits.
+pub async fn run(options: UiOptions) -> anyhow::Result<()> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+    // `init` also installs a panic hook that leaves raw mode and the
+    // alternate screen before the panic message is printed.
+    let mut terminal = ratatui::init();
+    // Restores the terminal however this future ends, dropped included.
+    let _restore = RestoreOnDrop;
+    let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    let size = terminal.size().context("cannot read the terminal size")?;
+    run_with(
+        &mut terminal,
+        (size.width, size.height),
+        options,
+        EventStream::new(),
+        |text| {
+            let mut out = std::io::stdout();
+            out.write_all(clipboard::osc52(text).as_bytes())?;
+            out.flush()
+        },
+    )
+    .await
+}
+
+struct RestoreOnDrop;
+
+impl Drop for RestoreOnDrop {
+    fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        ratatui::restore();
+    }
+}
+
+/// The loop, generic over the backend and the input, so tests drive it
+/// with a `TestBackend` and scripted events.
+pub async fn run_with<B: Backend>(
+    terminal: &mut Terminal<B>,
+    size: (u16, u16),
+    options: UiOptions,
+    mut input: impl Stream<Item = std::io::Result<Event>> + Unpin,
+    mut osc52: impl FnMut(&str) -> std::io::Result<()>,
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
+    let watch = options.writer.is_none();
+    let store = store_worker::start(options.db.clone(), watch, msgs_tx.clone())?;
+    if let Some(mut events) = options.store_events {
+        let tx = msgs_tx.clone();
+        tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                let msg = match event {
+                    StoreEvent::Captured(rows) => Msg::Captured(rows),
+                    StoreEvent::Deleted(ids) => Msg::Deleted(ids),
+                    StoreEvent::Failed(error) => msg::StoreReply::Failed {
+                        what: "storing a request",
+                        error,
+                    }
+                    .into(),
+                };
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    let read_only = options.writer.is_none();
+    let mut runner = Runner {
+        store,
+        writer: options.writer,
+        msgs: msgs_tx,
+        clipboard: None,
+    };
+    let (mut app, effects) = App::new(options.source, read_only, size);
+    runner.run(effects, &mut osc52);
+    terminal.draw(|f| views::render(f, &app))?;
+    let mut last_draw = Instant::now();
+    let mut dirty = false;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        let next_draw = last_draw + FRAME;
+        let first = tokio::select! {
+            biased;
+            Some(event) = input.next() => match event {
+                Ok(event) => Some(Msg::Input(event)),
+                Err(e) => return Err(e).context("reading terminal input"),
+            },
+            Some(msg) = msgs.recv() => Some(msg),
+            () = tokio::time::sleep_until(next_draw), if dirty => None,
+            _ = tick.tick() => Some(Msg::Tick),
+        };
+        if let Some(msg) = first {
+            let effects = app.update(msg);
+            runner.run(effects, &mut osc52);
+            // Drain what is already queued before drawing once.
+            while let Ok(msg) = msgs.try_recv() {
+                let effects = app.update(msg);
+                runner.run(effects, &mut osc52);
+            }
+            dirty = true;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        if dirty && Instant::now() >= next_draw {
+            if let Some(size) = terminal
+                .size()
+                .ok()
+                .filter(|s| (s.width, s.height) != app.size)
+            {
+                app.update(Msg::Input(Event::Resize(size.width, size.height)));
+            }
+            terminal.draw(|f| views::render(f, &app))?;
+            last_draw = Instant::now();
+            dirty = false;
+        }
+    }
+}
+
+/// Carries out effects; owns the channels to the worker threads.
+struct Runner {
+    store: std::sync::mpsc::Sender<StoreCmd>,
+    writer: Option<WriterHandle>,
+    msgs: mpsc::UnboundedSender<Msg>,
+    clipboard: Option<std::sync::Arc<Clipboard>>,
+}
+
+impl Runner {
+    fn run(&mut self, effects: Vec<Effect>, osc52: &mut impl FnMut(&str) -> std::io::Result<()>) {
+        for effect in effects {
+            match effect {
+                Effect::Store(cmd) => {
+                    let _ = self.store.send(cmd);
+                }
+                Effect::Delete(id) => {
+                    let Some(writer) = self.writer.clone() else {
+                        continue;
+                    };
+                    let msgs = self.msgs.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = writer.delete(vec![id]).await {
+                            let _ = msgs.send(
+                                msg::StoreReply::Failed {
+                                    what: "deleting",
+                                    error: e.to_string(),
+                                }
+                                .into(),
+                            );
+                        }
+                    });
+                }
+                Effect::RenderBody(detail) => {
+                    let msgs = self.msgs.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let prepared = prepare::prepare(&detail);
+                        let _ = msgs.send(Msg::BodyRendered {
+                            id: detail.summary.id,
+                            body: Box::new(prepared),
+                        });
+                    });
+                }
+                Effect::Copy { label, text } => self.copy(label, text),
+                Effect::Osc52 {
+                    label,
+                    text,
+                    reason,
+                } => {
+                    let size = crate::human::size(text.len() as u64);
+                    let result = osc52(&text)
+                        .map(|()| format!("copied {label} ({size}) with OSC 52, the terminal's clipboard ({reason})"))
+                        .map_err(|e| format!("copy failed: {e}"));
+                    let _ = self.msgs.send(Msg::Copied(result));
+                }
+                Effect::Quit => {}
+            }
+        }
+    }
+
+    /// Tries the system clipboard on a blocking thread; if there is none,
+    /// the loop is asked to write OSC 52, since it owns the terminal.
+    fn copy(&mut self, label: &'static str, text: String) {
+        let clipboard = self
+            .clipboard
+            .get_or_insert_with(|| std::sync::Arc::new(Clipboard::new()))
+            .clone();
+        let msgs = self.msgs.clone();
+        tokio::task::spawn_blocking(move || {
+            let size = crate::human::size(text.len() as u64);
+            let msg = match clipboard.set_system(text.clone()) {
+                Ok(()) => Msg::Copied(Ok(format!(
+                    "copied {label} ({size}) to the system clipboard"
+                ))),
+                Err(reason) => Msg::CopyFallback {
+                    label,
+                    text,
+                    reason,
+                },
+            };
+            let _ = msgs.send(msg);
+        });
+    }
+}

@@ -1,0 +1,129 @@
+//! Messages that wake the UI (facts, past tense) and the effects `update`
+//! asks the loop to carry out (commands, imperative).
+
+use crate::filter::Filter;
+use crate::model::{Attempt, RequestDetail, RequestId, RequestSummary};
+use crate::store::Dir;
+
+use super::prepare::Prepared;
+
+/// Goes up whenever the filter changes, so replies to an older query are dropped.
+pub type QueryGen = u64;
+
+#[derive(Debug)]
+pub enum Msg {
+    Input(crossterm::event::Event),
+    /// The listener committed these requests.
+    Captured(Vec<RequestSummary>),
+    Deleted(Vec<RequestId>),
+    /// Another process wrote to the capture file.
+    FileChanged,
+    Store(StoreReply),
+    /// The body and raw views of a request are ready to draw.
+    BodyRendered {
+        id: RequestId,
+        body: Box<Prepared>,
+    },
+    Copied(Result<String, String>),
+    /// No system clipboard: copy through the terminal instead.
+    CopyFallback {
+        label: &'static str,
+        text: String,
+        reason: String,
+    },
+    /// Once a second: refresh relative times and poll the file.
+    Tick,
+}
+
+#[derive(Debug)]
+pub enum StoreReply {
+    Window {
+        generation: QueryGen,
+        rows: Vec<RequestSummary>,
+        placement: Placement,
+    },
+    Detail {
+        id: RequestId,
+        detail: Option<Box<RequestDetail>>,
+        attempts: Vec<Attempt>,
+    },
+    Count {
+        generation: QueryGen,
+        total: u64,
+        matching: u64,
+    },
+    Failed {
+        what: &'static str,
+        error: String,
+    },
+}
+
+/// Where a loaded window goes in the list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// Replaces the list and selects its first (newest) row.
+    Replace,
+    /// Replaces the list and selects its last (oldest) row.
+    ReplaceAtEnd,
+    /// Rows older than the last one shown.
+    Append,
+    /// Rows newer than the first one shown.
+    Prepend,
+}
+
+#[derive(Debug)]
+pub enum StoreCmd {
+    LoadWindow {
+        generation: QueryGen,
+        filter: Filter,
+        anchor: Option<RequestId>,
+        dir: Dir,
+        limit: u32,
+        placement: Placement,
+    },
+    LoadDetail(RequestId),
+    Count {
+        generation: QueryGen,
+        filter: Filter,
+    },
+}
+
+/// What a copy puts on the clipboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyWhat {
+    Body,
+    Headers,
+    Url,
+    Curl,
+    Markdown,
+}
+
+#[derive(Debug)]
+pub enum Effect {
+    Store(StoreCmd),
+    Delete(RequestId),
+    RenderBody(Box<RequestDetail>),
+    Copy {
+        label: &'static str,
+        text: String,
+    },
+    /// Write the OSC 52 copy sequence to the terminal.
+    Osc52 {
+        label: &'static str,
+        text: String,
+        reason: String,
+    },
+    Quit,
+}
+
+impl From<StoreReply> for Msg {
+    fn from(reply: StoreReply) -> Msg {
+        Msg::Store(reply)
+    }
+}
+
+impl From<StoreCmd> for Effect {
+    fn from(cmd: StoreCmd) -> Effect {
+        Effect::Store(cmd)
+    }
+}

@@ -1,0 +1,41 @@
+//! The expensive parts of the detail pane (body rendering, raw message),
+//! built once per selected request on a blocking thread, never while drawing.
+
+use ratatui::text::Line;
+
+use super::body::{self, BodyOptions, RenderedBody};
+use crate::export;
+use crate::model::RequestDetail;
+use crate::sanitize::visible_bytes;
+
+#[derive(Debug)]
+pub struct Prepared {
+    pub body: RenderedBody,
+    /// The request as an HTTP/1.1 message, one entry per line, control
+    /// characters made visible; CRLF line ends are shown as `↵`.
+    pub raw: Vec<Line<'static>>,
+}
+
+pub fn prepare(detail: &RequestDetail) -> Prepared {
+    let mut body = body::render(&detail.headers, &detail.body, &BodyOptions::default());
+    // The renderer does not know the id its "show ID --raw" notice refers to.
+    if let Some(span) = body.lines.last_mut().and_then(|line| {
+        line.spans
+            .iter_mut()
+            .find(|s| s.content.contains("show ID"))
+    }) {
+        let text = span
+            .content
+            .replace("show ID", &format!("show {}", detail.summary.id));
+        span.content = text.into();
+    }
+    let message = export::to_http1(detail);
+    let raw = message
+        .split(|b| *b == b'\n')
+        .map(|line| match line.strip_suffix(b"\r") {
+            Some(text) => Line::from(format!("{}↵", visible_bytes(text))),
+            None => Line::from(visible_bytes(line).into_owned()),
+        })
+        .collect();
+    Prepared { body, raw }
+}

@@ -1,0 +1,27 @@
+//! Drawing: pure functions of `&App` into a frame.
+
+mod detail;
+mod header;
+mod list;
+mod overlay;
+mod status;
+mod tabs;
+
+use ratatui::Frame;
+
+use super::app::{App, Mode};
+
+pub use tabs::len as tab_len;
+
+pub fn render(frame: &mut Frame, app: &App) {
+    let areas = app.areas();
+    header::render(frame, areas.header, app);
+    list::render(frame, &areas, app);
+    detail::render(frame, &areas, app);
+    status::render(frame, &areas, app);
+    match app.mode {
+        Mode::Help => overlay::help(frame, app),
+        Mode::CopyMenu => overlay::copy_menu(frame),
+        _ => {}
+    }
+}

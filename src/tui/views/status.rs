@@ -1,0 +1,79 @@
+//! The bottom lines: filter bar (while editing) and the status line with
+//! the keys that matter here, or a message.
+
+use ratatui::Frame;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+
+use crate::sanitize::visible;
+use crate::tui::app::{App, Mode, Toast};
+use crate::tui::keymap;
+use crate::tui::layout::Areas;
+use crate::tui::theme;
+
+pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
+    if let Mode::Filter { input, error } = &app.mode {
+        let bar = Line::from(vec![
+            Span::styled("/", Style::new().fg(Color::Yellow)),
+            Span::raw(visible(input).into_owned()),
+            Span::styled("▏", Style::new().fg(Color::Yellow)),
+        ]);
+        let [bar_area, error_area] = ratatui::layout::Layout::vertical([
+            ratatui::layout::Constraint::Length(1),
+            ratatui::layout::Constraint::Length(u16::from(error.is_some())),
+        ])
+        .areas(areas.filter);
+        frame.render_widget(bar, bar_area);
+        if let Some(error) = error {
+            frame.render_widget(
+                Line::styled(visible(error).into_owned(), theme::error()),
+                error_area,
+            );
+        }
+    }
+    let line = match (&app.mode, &app.toast) {
+        (Mode::Filter { .. }, _) => hint_line(&[
+            ("Enter", "apply"),
+            ("Esc", "cancel"),
+            (
+                "method:POST path:/hooks/* status:4xx type:… header:k=v sig:invalid body:\"…\" -term",
+                "",
+            ),
+        ]),
+        (Mode::ConfirmDelete(id), _) => Line::from(vec![
+            Span::styled(
+                format!(" Delete request #{id}? "),
+                Style::new().fg(Color::Yellow),
+            ),
+            Span::styled(" y ", theme::key()),
+            Span::raw(" yes  "),
+            Span::styled(" any other key ", theme::key()),
+            Span::raw(" no"),
+        ]),
+        (Mode::CopyMenu, _) => hint_line(&[("b h u c m", "choose"), ("Esc", "cancel")]),
+        (_, Some(Toast::Info(text))) => {
+            Line::styled(format!(" {}", visible(text)), Style::new().fg(Color::Green))
+        }
+        (_, Some(Toast::Error(text))) => {
+            Line::styled(format!(" {}", visible(text)), theme::error())
+        }
+        _ => {
+            let hints: Vec<(&str, &str)> = keymap::hints(app.context()).collect();
+            hint_line(&hints)
+        }
+    };
+    frame.render_widget(line, areas.status);
+}
+
+fn hint_line(hints: &[(&str, &str)]) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for (keys, what) in hints {
+        spans.push(Span::styled(format!(" {keys} "), theme::key()));
+        if !what.is_empty() {
+            spans.push(Span::raw(format!(" {what}  ")));
+        } else {
+            spans.push(Span::raw("  "));
+        }
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,198 @@
+//! The real binary in a real terminal (tmux): capture, navigate, filter, quit.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{DEADLINE, raw_exchange, status_of};
+
+/// A tmux server of our own (its own socket), killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(command: &str) -> Tmux {
+        assert!(
+            Command::new("tmux")
+                .arg("-V")
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            "tmux is needed for this test (.ci/run installs it)"
+        );
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let socket = format!("hookscope-test-{}-{n}", std::process::id());
+        let tmux = Tmux { socket };
+        tmux.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            "160",
+            "-y",
+            "40",
+            command,
+        ]);
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "main"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for key in keys {
+            self.run(&["send-keys", "-t", "main", key]);
+        }
+    }
+
+    /// Waits until the screen satisfies `pred`; fails with the last screen.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn post_json(addr: std::net::SocketAddr, target: &str, body: &str) -> u16 {
+    let request = format!(
+        "POST {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    status_of(&raw_exchange(addr, request.as_bytes()))
+}
+
+#[test]
+fn capture_inspect_filter_and_quit_in_a_real_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("e2e.sqlite3");
+    let command = format!(
+        "{} --port 0 --db {}; echo EXITED:$?; sleep 600",
+        env!("CARGO_BIN_EXE_hookscope"),
+        db.display()
+    );
+    let tmux = Tmux::start(&command);
+    let screen = tmux.wait_for("the listening header", |s| {
+        s.contains("listening http://127.0.0.1:")
+    });
+    let addr: std::net::SocketAddr = screen
+        .split("listening http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|a| a.parse().ok())
+        .expect("header names the address");
+
+    assert_eq!(
+        post_json(
+            addr,
+            "/hooks/alpha",
+            r#"{"event":"lead.captured","lead":{"name":"Ada","score":9}}"#
+        ),
+        200
+    );
+    assert_eq!(
+        post_json(
+            addr,
+            "/hooks/beta?x=1",
+            r#"{"type":"booking.created","n":[1,2]}"#
+        ),
+        200
+    );
+    let get = format!("GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    assert_eq!(status_of(&raw_exchange(addr, get.as_bytes())), 200);
+    tmux.wait_for("three rows", |s| {
+        s.contains("/hooks/alpha")
+            && s.contains("/hooks/beta?x=1")
+            && s.contains("/health")
+            && s.contains("3 requests")
+    });
+
+    // Newest first and followed: /health is selected; two down is /hooks/alpha.
+    tmux.keys(&["j", "j", "3"]);
+    tmux.wait_for("the pretty JSON body of /hooks/alpha", |s| {
+        s.contains("Request #1")
+            && s.contains(r#""event": "lead.captured","#)
+            && s.contains(r#""name": "Ada","#)
+    });
+
+    tmux.keys(&["/"]);
+    for c in ["m", "e", "t", "h", "o", "d", ":", "G", "E", "T"] {
+        tmux.keys(&[c]);
+    }
+    tmux.keys(&["Enter"]);
+    let filtered = tmux.wait_for("the filtered list", |s| s.contains("1 of 3 match"));
+    assert!(filtered.contains("/health"));
+    assert!(!filtered.contains("/hooks/alpha"), "{filtered}");
+
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("the program to exit", |s| s.contains("EXITED:0"));
+    assert!(
+        !after.contains("Requests"),
+        "the alternate screen was left: {after}"
+    );
+    assert!(after.contains("stopped; captures are in"), "{after}");
+}
+
+#[test]
+fn open_shows_a_file_another_process_is_writing_live_and_read_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("shared.sqlite3");
+    let writer = common::Binary::start(&db, &[]);
+    assert_eq!(post_json(writer.addr, "/before-open", r#"{"n":1}"#), 200);
+    let command = format!(
+        "{} open {}; echo EXITED:$?; sleep 600",
+        env!("CARGO_BIN_EXE_hookscope"),
+        db.display()
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_for("the offline header and the first row", |s| {
+        s.contains("offline: ") && s.contains("/before-open")
+    });
+    assert_eq!(post_json(writer.addr, "/after-open", r#"{"n":2}"#), 200);
+    tmux.wait_for("the row written by the other process", |s| {
+        s.contains("/after-open") && s.contains("2 requests")
+    });
+    tmux.keys(&["d"]);
+    tmux.wait_for("the read-only notice", |s| s.contains("read-only"));
+    tmux.keys(&["q"]);
+    tmux.wait_for("the program to exit", |s| s.contains("EXITED:0"));
+}

@@ -1,0 +1,285 @@
+//! Whole-screen snapshots of the UI (ratatui TestBackend + insta), driven
+//! through `App::update` with the messages the real loop would deliver.
+
+use hookscope::model::{Answer, RequestDetail, RequestId, RequestSummary};
+use hookscope::tui::app::{App, Source};
+use hookscope::tui::msg::{Msg, Placement, StoreReply};
+use hookscope::tui::{prepare, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// 2025-01-01T12:00:00Z; times are shown in local time, so snapshots redact them.
+const T0: i64 = 1_735_732_800_000_000;
+
+fn summary(
+    id: i64,
+    method: &str,
+    target: &str,
+    ct: Option<&str>,
+    event: Option<&str>,
+    sig: Option<&str>,
+) -> RequestSummary {
+    RequestSummary {
+        id: RequestId(id),
+        received_at_us: T0 + id * 1_500_000,
+        method: method.into(),
+        target: target.into(),
+        http_version: "HTTP/1.1".into(),
+        remote_addr: "127.0.0.1:50000".into(),
+        content_type: ct.map(Into::into),
+        body_size: 120 * id as u64,
+        body_truncated: false,
+        status: if id == 4 { 413 } else { 200 },
+        event_type: event.map(Into::into),
+        sig_provider: sig.map(|_| "stripe".into()),
+        sig_status: sig.map(Into::into),
+    }
+}
+
+fn mixed() -> Vec<RequestSummary> {
+    let mut rows = vec![
+        summary(1, "GET", "/health", None, None, None),
+        summary(
+            2,
+            "POST",
+            "/hooks/stripe?x=1",
+            Some("application/json; charset=utf-8"),
+            Some("payment_intent.succeeded"),
+            Some("valid"),
+        ),
+        summary(
+            3,
+            "POST",
+            "/hooks/github",
+            Some("application/json"),
+            Some("push"),
+            Some("invalid_signature"),
+        ),
+        summary(
+            4,
+            "PUT",
+            "/upload",
+            Some("application/octet-stream"),
+            None,
+            Some("unsigned"),
+        ),
+        summary(
+            5,
+            "DELETE",
+            "/hooks/chatbot",
+            Some("application/x-www-form-urlencoded"),
+            Some("lead.captured"),
+            Some("unverified"),
+        ),
+    ];
+    rows.reverse();
+    rows
+}
+
+fn detail(summary: RequestSummary, headers: &[(&str, &[u8])], body: &[u8]) -> RequestDetail {
+    RequestDetail {
+        summary,
+        headers: headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
+            .collect(),
+        body: body.to_vec(),
+        answer: Answer {
+            status: 200,
+            headers: vec![("content-type".into(), b"application/json".to_vec())],
+            body: br#"{"id":2,"stored":true}"#.to_vec(),
+        },
+    }
+}
+
+fn stripe_detail() -> RequestDetail {
+    detail(
+        mixed().remove(3),
+        &[
+            ("host", b"127.0.0.1:8765"),
+            ("content-type", b"application/json; charset=utf-8"),
+            ("stripe-signature", b"t=1735732800,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"),
+            ("x-binary", b"\xff\xfe"),
+        ],
+        br#"{"id":"evt_1","type":"payment_intent.succeeded","data":{"object":{"amount":2000,"currency":"eur"}}}"#,
+    )
+}
+
+struct Screen {
+    app: App,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Screen {
+    fn new(width: u16, height: u16, source: Source) -> Screen {
+        let (app, _) = App::new(source, false, (width, height));
+        let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        Screen { app, terminal }
+    }
+
+    fn listening(width: u16, height: u16) -> Screen {
+        Screen::new(
+            width,
+            height,
+            Source::Listening {
+                url: "http://127.0.0.1:8765".into(),
+                file: "/tmp/captures.sqlite3".into(),
+            },
+        )
+    }
+
+    fn send(&mut self, msg: Msg) {
+        self.app.update(msg);
+    }
+
+    fn rows(&mut self, rows: Vec<RequestSummary>) {
+        let generation = self.app.generation;
+        self.send(Msg::Store(StoreReply::Window {
+            generation,
+            rows,
+            placement: Placement::Replace,
+        }));
+        self.send(Msg::Store(StoreReply::Count {
+            generation,
+            total: 5,
+            matching: 5,
+        }));
+    }
+
+    fn show(&mut self, detail: RequestDetail) {
+        let id = detail.summary.id;
+        let prepared = prepare::prepare(&detail);
+        self.send(Msg::Store(StoreReply::Detail {
+            id,
+            detail: Some(Box::new(detail)),
+            attempts: Vec::new(),
+        }));
+        self.send(Msg::BodyRendered {
+            id,
+            body: Box::new(prepared),
+        });
+    }
+
+    fn key(&mut self, c: char) {
+        use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+        self.send(Msg::Input(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        ))));
+    }
+
+    fn text(&mut self) -> String {
+        let app = &self.app;
+        self.terminal.draw(|f| views::render(f, app)).expect("draw");
+        format!("{}", self.terminal.backend())
+    }
+}
+
+macro_rules! snapshot {
+    ($name:expr, $screen:expr) => {
+        insta::with_settings!({ filters => vec![(r"\d\d:\d\d:\d\d\.\d{3}", "[hh:mm:ss.mmm]"), (r"\d{4}-\d\d-\d\d \[", "[date] [")] }, {
+            insta::assert_snapshot!($name, $screen.text());
+        });
+    };
+}
+
+#[test]
+fn empty_state() {
+    let mut screen = Screen::listening(100, 16);
+    screen.rows(Vec::new());
+    snapshot!("empty", screen);
+}
+
+#[test]
+fn list_with_mixed_requests() {
+    let mut screen = Screen::listening(150, 14);
+    screen.rows(mixed());
+    for _ in 0..3 {
+        screen.key('j');
+    }
+    screen.show(stripe_detail());
+    snapshot!("mixed_list", screen);
+}
+
+#[test]
+fn every_detail_tab() {
+    for (i, name) in [
+        "overview",
+        "headers",
+        "body",
+        "query",
+        "signature",
+        "raw",
+        "attempts",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut screen = Screen::listening(150, 18);
+        screen.rows(mixed());
+        screen.key('j');
+        screen.key('j');
+        screen.key('j');
+        screen.show(stripe_detail());
+        screen.key(char::from(b'1' + i as u8));
+        snapshot!(format!("tab_{name}"), screen);
+    }
+}
+
+#[test]
+fn help_overlay() {
+    let mut screen = Screen::listening(120, 48);
+    screen.rows(mixed());
+    screen.key('?');
+    snapshot!("help", screen);
+}
+
+#[test]
+fn narrow_layout_stacks_the_panes() {
+    let mut screen = Screen::listening(80, 30);
+    screen.rows(mixed());
+    screen.show(detail(mixed().remove(0), &[("host", b"x")], b"hello"));
+    snapshot!("narrow", screen);
+}
+
+#[test]
+fn escape_sequences_in_a_payload_are_shown_not_executed() {
+    let evil = "\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b[31mred\u{202e}txt.exe\x1b[1000;1000H\r\x08";
+    let mut screen = Screen::listening(140, 20);
+    let mut row = summary(
+        1,
+        "POST",
+        &format!("/x{evil}"),
+        Some("text/plain"),
+        Some(evil),
+        None,
+    );
+    row.method = "P\x1b[5m".to_owned();
+    screen.rows(vec![row.clone()]);
+    screen.show(detail(row, &[("x-evil", evil.as_bytes())], evil.as_bytes()));
+    screen.key('3');
+    let text = screen.text();
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character reached the screen"
+    );
+    assert!(!text.contains('\u{202e}'));
+    snapshot!("escapes_body", screen);
+    screen.key('2');
+    snapshot!("escapes_headers", screen);
+}
+
+#[test]
+fn offline_header_names_the_file() {
+    let mut screen = Screen::new(
+        100,
+        8,
+        Source::Offline {
+            file: "saved.sqlite3".into(),
+        },
+    );
+    screen.rows(mixed());
+    let text = screen.text();
+    assert!(text.contains("offline: saved.sqlite3"), "{text}");
+    assert!(text.contains("follow off"));
+}

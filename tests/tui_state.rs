@@ -1,0 +1,318 @@
+//! `App::update` driven directly: messages in, state and effects out.
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use hookscope::model::{Answer, RequestDetail, RequestId, RequestSummary};
+use hookscope::store::Dir;
+use hookscope::tui::app::{App, Focus, Mode, Source, Tab, Toast};
+use hookscope::tui::msg::{Effect, Msg, Placement, StoreCmd, StoreReply};
+
+fn row(id: i64) -> RequestSummary {
+    RequestSummary {
+        id: RequestId(id),
+        received_at_us: 1_735_732_800_000_000 + id,
+        method: "POST".into(),
+        target: format!("/hooks/{id}"),
+        http_version: "HTTP/1.1".into(),
+        remote_addr: "127.0.0.1:1".into(),
+        content_type: Some("application/json".into()),
+        body_size: 10,
+        body_truncated: false,
+        status: 200,
+        event_type: None,
+        sig_provider: None,
+        sig_status: None,
+    }
+}
+
+/// Ids `from` down to `to`, newest first, as the store returns them.
+fn rows(from: i64, to: i64) -> Vec<RequestSummary> {
+    (to..=from).rev().map(row).collect()
+}
+
+fn listening() -> (App, Vec<Effect>) {
+    App::new(
+        Source::Listening {
+            url: "http://127.0.0.1:1".into(),
+            file: "f".into(),
+        },
+        false,
+        (160, 40),
+    )
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Input(Event::Key(KeyEvent::new(
+        code,
+        KeyModifiers::NONE,
+    ))))
+}
+
+fn window(app: &mut App, rows: Vec<RequestSummary>, placement: Placement) -> Vec<Effect> {
+    let generation = app.generation;
+    app.update(Msg::Store(StoreReply::Window {
+        generation,
+        rows,
+        placement,
+    }))
+}
+
+fn loads(effects: &[Effect]) -> Vec<(Option<RequestId>, Dir, Placement)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Store(StoreCmd::LoadWindow {
+                anchor,
+                dir,
+                placement,
+                ..
+            }) => Some((*anchor, *dir, *placement)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn detail_loads(effects: &[Effect]) -> Vec<RequestId> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Store(StoreCmd::LoadDetail(id)) => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+fn detail(id: i64) -> Box<RequestDetail> {
+    Box::new(RequestDetail {
+        summary: row(id),
+        headers: vec![("host".into(), b"example.test".to_vec())],
+        body: br#"{"a":1}"#.to_vec(),
+        answer: Answer {
+            status: 200,
+            headers: Vec::new(),
+            body: Vec::new(),
+        },
+    })
+}
+
+#[test]
+fn starts_by_loading_the_newest_window_and_counting() {
+    let (_, effects) = listening();
+    assert_eq!(loads(&effects), [(None, Dir::Older, Placement::Replace)]);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Store(StoreCmd::Count { .. })))
+    );
+}
+
+#[test]
+fn a_full_window_loads_more_near_its_bottom_edge_with_a_keyset_anchor() {
+    let (mut app, _) = listening();
+    let effects = window(&mut app, rows(1000, 801), Placement::Replace);
+    assert_eq!(detail_loads(&effects), [RequestId(1000)]);
+    assert!(!app.at_oldest);
+    let mut asked = Vec::new();
+    for _ in 0..10 {
+        asked.extend(loads(&key(&mut app, KeyCode::PageDown)));
+    }
+    assert_eq!(
+        asked,
+        [(Some(RequestId(801)), Dir::Older, Placement::Append)],
+        "asked once, anchored at the last row"
+    );
+    window(&mut app, rows(800, 601), Placement::Append);
+    assert_eq!(app.rows.len(), 400);
+    assert_eq!(
+        app.rows[app.selected].id.0,
+        1000 - app.selected as i64,
+        "ids stay contiguous"
+    );
+}
+
+#[test]
+fn a_short_window_means_the_end_is_reached() {
+    let (mut app, _) = listening();
+    window(&mut app, rows(5, 1), Placement::Replace);
+    assert!(app.at_oldest && app.at_newest);
+    for _ in 0..10 {
+        assert!(loads(&key(&mut app, KeyCode::Char('j'))).is_empty());
+    }
+    assert_eq!(app.selected_row().map(|r| r.id), Some(RequestId(1)));
+}
+
+#[test]
+fn following_shows_new_captures_and_not_following_keeps_the_selection() {
+    let (mut app, _) = listening();
+    window(&mut app, rows(3, 1), Placement::Replace);
+    assert!(app.follow);
+    let effects = app.update(Msg::Captured(vec![row(4), row(5)]));
+    assert_eq!(app.rows[0].id, RequestId(5));
+    assert_eq!(app.selected, 0);
+    assert_eq!(detail_loads(&effects), [RequestId(5)]);
+    assert_eq!(app.total, None, "not counted yet");
+
+    key(&mut app, KeyCode::Char('j'));
+    assert!(!app.follow, "moving away stops following");
+    let selected = app.selected_row().map(|r| r.id);
+    app.update(Msg::Captured(vec![row(6)]));
+    assert_eq!(
+        app.selected_row().map(|r| r.id),
+        selected,
+        "selection stays on its request"
+    );
+    assert_eq!(app.unseen, 1);
+    key(&mut app, KeyCode::Char('f'));
+    assert!(app.follow);
+    assert_eq!(app.selected, 0);
+}
+
+#[test]
+fn replies_for_old_queries_and_other_requests_are_dropped() {
+    let (mut app, _) = listening();
+    let stale = app.generation.wrapping_sub(1);
+    app.update(Msg::Store(StoreReply::Window {
+        generation: stale,
+        rows: rows(9, 1),
+        placement: Placement::Replace,
+    }));
+    assert!(app.rows.is_empty());
+    window(&mut app, rows(3, 1), Placement::Replace);
+    app.update(Msg::Store(StoreReply::Detail {
+        id: RequestId(2),
+        detail: Some(detail(2)),
+        attempts: Vec::new(),
+    }));
+    assert!(app.shown.is_none(), "request 3 is selected, not 2");
+    app.update(Msg::Store(StoreReply::Detail {
+        id: RequestId(3),
+        detail: Some(detail(3)),
+        attempts: Vec::new(),
+    }));
+    assert_eq!(
+        app.shown.as_ref().map(|s| s.detail.summary.id),
+        Some(RequestId(3))
+    );
+}
+
+#[test]
+fn a_bad_filter_shows_an_error_and_keeps_the_previous_result() {
+    let (mut app, _) = listening();
+    window(&mut app, rows(3, 1), Placement::Replace);
+    key(&mut app, KeyCode::Char('/'));
+    for c in "stauts:4xx".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(loads(&effects).is_empty());
+    match &app.mode {
+        Mode::Filter { error: Some(e), .. } => assert!(e.contains("stauts"), "{e}"),
+        other => panic!("expected a filter error, got {other:?}"),
+    }
+    assert_eq!(app.rows.len(), 3);
+    assert!(app.filter.is_empty());
+}
+
+#[test]
+fn a_good_filter_starts_a_new_query() {
+    let (mut app, _) = listening();
+    let before = app.generation;
+    key(&mut app, KeyCode::Char('/'));
+    for c in "method:POST".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.filter_text, "method:POST");
+    assert!(app.generation > before);
+    assert_eq!(loads(&effects), [(None, Dir::Older, Placement::Replace)]);
+}
+
+#[test]
+fn delete_asks_first_and_is_refused_when_read_only() {
+    let (mut app, _) = listening();
+    window(&mut app, rows(3, 1), Placement::Replace);
+    assert!(key(&mut app, KeyCode::Char('d')).is_empty());
+    assert_eq!(app.mode, Mode::ConfirmDelete(RequestId(3)));
+    let effects = key(&mut app, KeyCode::Char('y'));
+    assert!(matches!(effects.as_slice(), [Effect::Delete(RequestId(3))]));
+    app.update(Msg::Deleted(vec![RequestId(3)]));
+    assert_eq!(app.rows.len(), 2);
+
+    let (mut offline, _) = App::new(Source::Offline { file: "f".into() }, true, (100, 30));
+    window(&mut offline, rows(3, 1), Placement::Replace);
+    key(&mut offline, KeyCode::Char('d'));
+    assert_eq!(offline.mode, Mode::Normal);
+    assert!(matches!(offline.toast, Some(Toast::Error(_))));
+}
+
+#[test]
+fn the_copy_menu_copies_a_curl_command() {
+    let (mut app, _) = listening();
+    window(&mut app, rows(3, 1), Placement::Replace);
+    app.update(Msg::Store(StoreReply::Detail {
+        id: RequestId(3),
+        detail: Some(detail(3)),
+        attempts: Vec::new(),
+    }));
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.mode, Mode::CopyMenu);
+    let effects = key(&mut app, KeyCode::Char('c'));
+    match effects.as_slice() {
+        [Effect::Copy { label, text }] => {
+            assert_eq!(*label, "curl command");
+            assert!(
+                text.starts_with("curl -X POST 'http://example.test/hooks/3'")
+                    || text.contains("http://example.test/hooks/3"),
+                "{text}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn mouse_clicks_select_rows_and_tabs() {
+    let (mut app, _) = listening();
+    window(&mut app, rows(5, 1), Placement::Replace);
+    let areas = app.areas();
+    let click = |column, row| {
+        Msg::Input(Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }))
+    };
+    app.update(click(areas.list_body.x + 2, areas.list_body.y + 2));
+    assert_eq!(app.selected_row().map(|r| r.id), Some(RequestId(3)));
+    // " 1 Overview " is 12 columns, then a separator, then " 2 Headers ".
+    app.update(click(areas.tabs.x + 15, areas.tabs.y));
+    assert_eq!(app.tab, Tab::Headers);
+    assert_eq!(app.focus, Focus::Detail);
+}
+
+#[test]
+fn tabs_switch_by_number_and_h_l() {
+    let (mut app, _) = listening();
+    key(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.tab, Tab::Body);
+    key(&mut app, KeyCode::Char('l'));
+    assert_eq!(app.tab, Tab::Query);
+    key(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Char('h'));
+    assert_eq!(app.tab, Tab::Headers);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Detail);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.focus, Focus::List);
+}
+
+#[test]
+fn q_quits() {
+    let (mut app, _) = listening();
+    let effects = key(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+    assert!(matches!(effects.as_slice(), [Effect::Quit]));
+}
