@@ -173,7 +173,10 @@ impl Driver {
                     let _ = self.store.send(cmd);
                 }
                 // Prepared on a blocking thread in the real UI; off the frame path here too.
-                Effect::RenderBody(detail) => drop(prepare::prepare(&detail)),
+                Effect::RenderBody(detail) => drop(prepare::prepare(
+                    &detail,
+                    &hookscope::verifier::Verifier::default(),
+                )),
                 _ => {}
             }
         }

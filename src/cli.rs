@@ -30,6 +30,35 @@ pub enum Command {
     Show(ShowArgs),
     /// Open a capture file in the UI, read-only, without a server
     Open(OpenArgs),
+    /// Check a raw request's signature, or re-check every request in a capture file
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Provider id (e.g. stripe, github, standard_webhooks) or `auto` to detect it
+    #[arg(long, default_value = "auto")]
+    pub provider: String,
+    /// Secret (repeatable: rotation). With --db: PROVIDER=SECRET, added to the configured ones
+    #[arg(long = "secret", value_name = "SECRET")]
+    pub secrets: Vec<String>,
+    /// Unix time to verify at, instead of now
+    #[arg(long, value_name = "UNIX")]
+    pub now: Option<i64>,
+    /// Freshness window in seconds, instead of the provider's
+    #[arg(long, value_name = "SECONDS")]
+    pub tolerance: Option<i64>,
+    /// The URL the provider signed (Twilio, Square); default http://HOST/TARGET from the request
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Re-check every request stored in this capture file and store the new verdicts
+    #[arg(long, conflicts_with_all = ["file", "now", "url", "provider"])]
+    pub db: Option<PathBuf>,
+    /// Configuration file (secrets, routes) for --db
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// A raw HTTP/1.1 request (e.g. from `hookscope show ID --raw`); stdin if absent
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -38,7 +67,7 @@ pub struct OpenArgs {
     pub file: PathBuf,
 }
 
-#[derive(Debug, Default, Args)]
+#[derive(Clone, Debug, Default, Args)]
 pub struct ListenArgs {
     /// Port to listen on (0 picks a free one) [default: 8765]
     #[arg(long, short)]
@@ -70,6 +99,12 @@ pub struct ListenArgs {
     /// No terminal UI: print a line per captured request
     #[arg(long)]
     pub headless: bool,
+    /// Secret to verify signatures with, PROVIDER=SECRET (repeatable; several per provider = rotation)
+    #[arg(long = "secret", value_name = "PROVIDER=SECRET", value_parser = crate::verifier::parse_secret_flag)]
+    pub secrets: Vec<(crate::signature::ProviderId, String)>,
+    /// The public URL providers call (e.g. your tunnel); Twilio and Square sign it
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
     /// Configuration file [default: ./hookscope.toml, else $XDG_CONFIG_HOME/hookscope/config.toml]
     #[arg(long)]
     pub config: Option<PathBuf>,

@@ -26,6 +26,46 @@ pub struct Config {
     /// Seconds a client may take to send its body.
     pub body_timeout: u64,
     pub response: ResponseConfig,
+    /// The URL providers call, when it differs from what arrives here (a
+    /// tunnel): Twilio and Square sign it.
+    pub public_url: Option<String>,
+    /// Overrides every provider's freshness window, in seconds.
+    pub signature_tolerance: Option<i64>,
+    /// Secrets by provider id; several per provider model rotation.
+    pub secrets: BTreeMap<String, SecretList>,
+    /// Per-path provider and secret settings, first match wins.
+    pub routes: Vec<RouteConfig>,
+    /// The scheme used by the `generic` provider.
+    pub generic_hmac: Option<crate::signature::GenericHmac>,
+}
+
+/// One secret or several.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum SecretList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl SecretList {
+    pub fn list(&self) -> &[String] {
+        match self {
+            SecretList::One(s) => std::slice::from_ref(s),
+            SecretList::Many(v) => v,
+        }
+    }
+}
+
+/// `[[routes]] path = "/hooks/stripe/*" provider = "stripe" secret_env = "STRIPE_WEBHOOK_SECRET"`
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteConfig {
+    /// Glob over the request path (`*` matches within and across segments).
+    pub path: String,
+    pub provider: Option<String>,
+    pub secret: Option<String>,
+    /// Environment variable holding the secret.
+    pub secret_env: Option<String>,
 }
 
 /// How captured requests are answered.
@@ -48,6 +88,11 @@ impl Default for Config {
             header_timeout: 10,
             body_timeout: 30,
             response: ResponseConfig::default(),
+            public_url: None,
+            signature_tolerance: None,
+            secrets: BTreeMap::new(),
+            routes: Vec::new(),
+            generic_hmac: None,
         }
     }
 }
@@ -136,6 +181,13 @@ impl Config {
                 )));
             }
         }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "public_url `{url}` must start with http:// or https://"
+            )));
+        }
         if self.header_timeout == 0 || self.body_timeout == 0 {
             return Err(ConfigError::Invalid(
                 "timeouts must be at least 1 second".into(),
@@ -170,6 +222,9 @@ impl Config {
         if let Some(body) = &args.response_body {
             self.response.body = body.clone();
         }
+        if let Some(url) = &args.public_url {
+            self.public_url = Some(url.clone());
+        }
         if !args.response_headers.is_empty() {
             self.response.headers = args.response_headers.iter().cloned().collect();
         }
@@ -184,8 +239,9 @@ impl Config {
         self.db.clone().unwrap_or_else(crate::store::default_path)
     }
 
-    pub fn capture(&self) -> CaptureConfig {
+    pub fn capture(&self, verifier: crate::verifier::SharedVerifier) -> CaptureConfig {
         CaptureConfig {
+            verifier,
             max_body: self.max_body,
             header_timeout: Duration::from_secs(self.header_timeout),
             body_timeout: Duration::from_secs(self.body_timeout),

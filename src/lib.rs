@@ -12,8 +12,10 @@ pub mod filter;
 pub mod human;
 pub mod model;
 pub mod sanitize;
+pub mod signature;
 pub mod store;
 pub mod tui;
+pub mod verifier;
 
 use std::process::ExitCode;
 
@@ -27,5 +29,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Ls(args)) => cmd::ls::run(&args),
         Some(Command::Show(args)) => cmd::show::run(&args),
         Some(Command::Open(args)) => cmd::listen::open(&args.file),
+        Some(Command::Verify(args)) => cmd::verify::run(&args),
     }
 }

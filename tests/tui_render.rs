@@ -148,7 +148,7 @@ impl Screen {
 
     fn show(&mut self, detail: RequestDetail) {
         let id = detail.summary.id;
-        let prepared = prepare::prepare(&detail);
+        let prepared = prepare::prepare(&detail, &hookscope::verifier::Verifier::default());
         self.send(Msg::Store(StoreReply::Detail {
             id,
             detail: Some(Box::new(detail)),

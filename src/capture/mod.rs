@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 
 use crate::model::AnswerTemplate;
 use crate::store::WriterHandle;
+use crate::verifier::SharedVerifier;
 
 /// How long in-flight requests get to finish after shutdown is asked for.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -30,6 +31,8 @@ pub struct CaptureConfig {
     /// ... and its whole body within this time.
     pub body_timeout: Duration,
     pub answer: AnswerTemplate,
+    /// Checks each request's signature before it is stored.
+    pub verifier: SharedVerifier,
 }
 
 /// Serves captures on `listener` until `shutdown` resolves, then lets

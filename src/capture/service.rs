@@ -18,6 +18,7 @@ use super::CaptureConfig;
 use super::body::{self, BodyEnd};
 use crate::classify;
 use crate::model::{Answer, AnswerTemplate, HeaderList, NewRequest};
+use crate::signature::Status;
 use crate::store::WriterHandle;
 
 pub(crate) struct Ctx {
@@ -66,15 +67,27 @@ async fn handle(ctx: &Ctx, remote: SocketAddr, req: Request<Incoming>) -> Respon
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let headers = header_list(&parts);
-    let answer = if read.truncated {
-        oversize_answer(ctx.config.max_body)
-    } else {
-        ctx.config.answer.clone()
+    let target = target(&parts);
+    let method = parts.method.as_str();
+    let verdict = ctx
+        .config
+        .verifier
+        .get()
+        .check(method, &target, &headers, &read.kept);
+    let answer = match (&verdict.handshake, verdict.status) {
+        _ if read.truncated => oversize_answer(ctx.config.max_body),
+        // Zoom's URL validation and Discord's PING expect a computed answer.
+        (Some(handshake), Status::Valid) => AnswerTemplate {
+            status: 200,
+            headers: vec![("content-type".into(), handshake.content_type.clone())],
+            body: handshake.body.clone(),
+        },
+        _ => ctx.config.answer.clone(),
     };
     let request = NewRequest {
         received_at_us,
-        method: parts.method.as_str().to_owned(),
-        target: target(&parts),
+        method: method.to_owned(),
+        target,
         http_version: format!("{:?}", parts.version),
         remote_addr: remote.to_string(),
         event_type: classify::event_type(&headers, &read.kept),
@@ -82,8 +95,8 @@ async fn handle(ctx: &Ctx, remote: SocketAddr, req: Request<Incoming>) -> Respon
         body_size: announced.unwrap_or(read.seen).max(read.seen),
         body_truncated: read.truncated,
         body: read.kept,
-        sig_provider: None,
-        sig_status: None,
+        sig_provider: verdict.provider.map(|p| p.as_str().to_owned()),
+        sig_status: Some(verdict.status.as_str().to_owned()),
         answer,
     };
     match ctx.writer.store(request).await {

@@ -18,6 +18,7 @@ use crate::model::RequestSummary;
 use crate::sanitize::visible;
 use crate::store::{StoreEvent, Writer};
 use crate::tui::{self, UiOptions, app::Source};
+use crate::verifier::{SharedVerifier, Verifier};
 
 /// How long queued commits get to finish after the server stopped.
 const WRITER_GRACE: Duration = Duration::from_secs(10);
@@ -30,15 +31,40 @@ pub fn run(args: &ListenArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(listen(config, config_path, args.headless))
+    let verifier = Verifier::new(&config, &args.secrets, |name| std::env::var(name).ok())?;
+    let reload = {
+        let overrides = args.clone();
+        move || -> Result<Verifier, String> {
+            let (mut config, _) =
+                Config::load(overrides.config.as_deref()).map_err(|e| e.to_string())?;
+            config.apply(&overrides).map_err(|e| e.to_string())?;
+            Verifier::new(&config, &overrides.secrets, |name| std::env::var(name).ok())
+                .map_err(|e| e.to_string())
+        }
+    };
+    runtime.block_on(listen(
+        config,
+        config_path,
+        args.headless,
+        verifier,
+        Box::new(reload),
+    ))
 }
 
 async fn listen(
     config: Config,
     config_path: Option<PathBuf>,
     headless: bool,
+    verifier: Verifier,
+    reload: tui::Reload,
 ) -> anyhow::Result<ExitCode> {
     let path = config.db_path();
+    let secrets_note = if verifier.has_secrets() {
+        "signatures are checked with the configured secrets"
+    } else {
+        "no secrets configured: signed requests show as unverified (add --secret PROVIDER=SECRET)"
+    };
+    let verifier = SharedVerifier::new(verifier);
     let (events_tx, events) = mpsc::unbounded_channel();
     let (writer, handle) = Writer::start(&path, events_tx)?;
     let listener = TcpListener::bind(config.addr())
@@ -55,7 +81,7 @@ async fn listen(
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(capture::serve(
         listener,
-        config.capture(),
+        config.capture(verifier.clone()),
         handle.clone(),
         async {
             tokio::select! {
@@ -73,6 +99,7 @@ async fn listen(
             "hookscope listening on {url} (capture file {}); Ctrl-C stops",
             path.display()
         );
+        println!("{secrets_note}");
         flush();
         drop(handle);
         let printer = tokio::spawn(print_events(events));
@@ -87,6 +114,8 @@ async fn listen(
             db: path.clone(),
             writer: Some(handle),
             store_events: Some(events),
+            verifier,
+            reload: Some(reload),
         };
         let ui = tokio::select! {
             result = tui::run(options) => result,
@@ -126,7 +155,7 @@ async fn print_events(mut events: mpsc::UnboundedReceiver<StoreEvent>) -> u64 {
                 }
                 let _ = out.flush();
             }
-            StoreEvent::Deleted(_) => {}
+            StoreEvent::Deleted(_) | StoreEvent::Reverified(_) => {}
             StoreEvent::Failed(reason) => {
                 eprintln!("error: could not store requests (answered 503): {reason}");
             }
@@ -189,6 +218,8 @@ pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
     }
     // Fail before the terminal switches screens, with the store's message.
     crate::store::Reader::open(path)?;
+    let (config, _) = Config::load(None)?;
+    let verifier = Verifier::new(&config, &[], |name| std::env::var(name).ok())?;
     super::init_tracing(false);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -201,6 +232,8 @@ pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
         db: path.to_path_buf(),
         writer: None,
         store_events: None,
+        verifier: SharedVerifier::new(verifier),
+        reload: None,
     }))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 pub mod listen;
 pub mod ls;
 pub mod show;
+pub mod verify;
 
 use std::path::PathBuf;
 

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use error::StoreError;
 pub use query::{Dir, Reader};
 pub use schema::SCHEMA_VERSION;
-pub use writer::{StoreEvent, Stored, Writer, WriterHandle};
+pub use writer::{SignatureVerdict, StoreEvent, Stored, Writer, WriterHandle};
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -80,6 +80,23 @@ impl FileId {
             ino: meta.ino(),
         })
     }
+}
+
+/// Writes re-verified signature statuses in one transaction.
+pub fn set_signatures(
+    conn: &mut Connection,
+    verdicts: &[SignatureVerdict],
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare_cached(
+            "UPDATE requests SET sig_provider = ?2, sig_status = ?3 WHERE id = ?1",
+        )?;
+        for v in verdicts {
+            stmt.execute(rusqlite::params![v.id.0, v.provider, v.status])?;
+        }
+    }
+    tx.commit()
 }
 
 /// Default capture file: `$XDG_DATA_HOME/hookscope/captures.sqlite3`.

@@ -109,6 +109,20 @@ impl Reader {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    /// Up to `limit` ids above `after`, ascending: for walking every request.
+    pub fn ids_after(&self, after: RequestId, limit: u32) -> Result<Vec<RequestId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM requests WHERE id > ?1 ORDER BY id LIMIT ?2")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params![after.0, limit], |r| {
+                Ok(RequestId(r.get(0)?))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
     /// Resends and forwards of one request, oldest first.
     pub fn attempts(&self, id: RequestId) -> Result<Vec<Attempt>, StoreError> {
         let mut stmt = self

@@ -24,6 +24,7 @@ const CHECKPOINT_EVERY: usize = 20_000;
 pub enum StoreEvent {
     Captured(Vec<RequestSummary>),
     Deleted(Vec<RequestId>),
+    Reverified(Vec<SignatureVerdict>),
     /// A batch could not be stored; its senders were answered 503.
     Failed(String),
 }
@@ -50,6 +51,18 @@ enum Task {
         ids: Vec<RequestId>,
         ack: oneshot::Sender<Result<(), String>>,
     },
+    SetSignatures {
+        verdicts: Vec<SignatureVerdict>,
+        ack: oneshot::Sender<Result<(), String>>,
+    },
+}
+
+/// A request's signature provider and status after re-verification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureVerdict {
+    pub id: RequestId,
+    pub provider: Option<String>,
+    pub status: String,
 }
 
 /// Cheap handle the capture service uses to store a request.
@@ -69,6 +82,19 @@ impl WriterHandle {
         match done.await {
             Ok(Ok(stored)) => Ok(stored),
             Ok(Err(reason)) => Err(StoreError::Failed(reason)),
+            Err(_) => Err(StoreError::Closed),
+        }
+    }
+
+    /// Stores new signature verdicts (after secrets changed).
+    pub async fn set_signatures(&self, verdicts: Vec<SignatureVerdict>) -> Result<(), StoreError> {
+        let (ack, done) = oneshot::channel();
+        self.jobs
+            .send(Task::SetSignatures { verdicts, ack })
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        match done.await {
+            Ok(result) => result.map_err(StoreError::Failed),
             Err(_) => Err(StoreError::Closed),
         }
     }
@@ -161,6 +187,16 @@ impl WriterState {
                 Task::Capture(job) => job,
                 Task::Delete { ids, ack } => {
                     let _ = ack.send(self.delete(&ids));
+                    continue;
+                }
+                Task::SetSignatures { verdicts, ack } => {
+                    let path = self.path.clone();
+                    let result = super::set_signatures(&mut self.conn, &verdicts)
+                        .map_err(|e| StoreError::sqlite(&path, e).to_string());
+                    if result.is_ok() {
+                        let _ = self.events.send(StoreEvent::Reverified(verdicts));
+                    }
+                    let _ = ack.send(result);
                     continue;
                 }
             };

@@ -216,7 +216,8 @@ impl App {
                 }
                 Vec::new()
             }
-            Msg::Copied(result) => {
+            Msg::Reverified(verdicts) => self.reverified(&verdicts),
+            Msg::Notice(result) => {
                 self.toast = Some(match result {
                     Ok(text) => Toast::Info(text),
                     Err(text) => Toast::Error(text),
@@ -310,6 +311,10 @@ impl App {
                     self.toast = Some(Toast::Error("nothing selected to copy".into()));
                 }
                 Vec::new()
+            }
+            (_, Action::Reverify) => {
+                self.toast = Some(Toast::Info("re-checking every stored signature…".into()));
+                vec![Effect::Reverify]
             }
             (_, Action::Delete) => {
                 if self.read_only {
@@ -663,6 +668,25 @@ impl App {
         self.trim_back();
         self.clamp_offset();
         self.want_detail()
+    }
+
+    fn reverified(&mut self, verdicts: &[crate::store::SignatureVerdict]) -> Vec<Effect> {
+        for v in verdicts {
+            if let Some(row) = self.rows.iter_mut().find(|r| r.id == v.id) {
+                row.sig_provider.clone_from(&v.provider);
+                row.sig_status = Some(v.status.clone());
+            }
+        }
+        let Some(shown) = self.shown.as_mut() else {
+            return Vec::new();
+        };
+        let Some(v) = verdicts.iter().find(|v| v.id == shown.detail.summary.id) else {
+            return Vec::new();
+        };
+        shown.detail.summary.sig_provider.clone_from(&v.provider);
+        shown.detail.summary.sig_status = Some(v.status.clone());
+        shown.prepared = None;
+        vec![Effect::RenderBody(shown.detail.clone())]
     }
 
     fn deleted(&mut self, ids: &[RequestId]) -> Vec<Effect> {

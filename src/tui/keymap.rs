@@ -21,6 +21,7 @@ pub enum Action {
     ToggleFollow,
     Copy,
     Delete,
+    Reverify,
     Help,
     Quit,
 }

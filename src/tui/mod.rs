@@ -26,11 +26,15 @@ use tokio::time::Instant;
 
 use crate::clipboard::{self, Clipboard};
 use crate::store::{StoreEvent, WriterHandle};
+use crate::verifier::SharedVerifier;
 use app::{App, Source};
 use msg::{Effect, Msg, StoreCmd};
 
 /// Redraws are at least this far apart, however fast requests arrive.
 const FRAME: Duration = Duration::from_millis(16);
+
+/// Builds a verifier from the config file again (secrets changed).
+pub type Reload = Box<dyn Fn() -> Result<crate::verifier::Verifier, String> + Send + Sync>;
 
 /// What the UI shows and what it may change.
 pub struct UiOptions {
@@ -40,6 +44,10 @@ pub struct UiOptions {
     pub writer: Option<WriterHandle>,
     /// Commits by this process's listener.
     pub store_events: Option<mpsc::UnboundedReceiver<StoreEvent>>,
+    /// Checks signatures for the Signature tab (and the listener).
+    pub verifier: SharedVerifier,
+    /// Re-reads secrets for `V`; absent when there is no config to re-read.
+    pub reload: Option<Reload>,
 }
 
 /// Runs the UI on the real terminal until the user quits.
@@ -101,6 +109,7 @@ where
                 let msg = match event {
                     StoreEvent::Captured(rows) => Msg::Captured(rows),
                     StoreEvent::Deleted(ids) => Msg::Deleted(ids),
+                    StoreEvent::Reverified(verdicts) => Msg::Reverified(verdicts),
                     StoreEvent::Failed(error) => msg::StoreReply::Failed {
                         what: "storing a request",
                         error,
@@ -119,6 +128,9 @@ where
         writer: options.writer,
         msgs: msgs_tx,
         clipboard: None,
+        db: options.db,
+        verifier: options.verifier,
+        reload: options.reload.map(std::sync::Arc::new),
     };
     let (mut app, effects) = App::new(options.source, read_only, size);
     runner.run(effects, &mut osc52);
@@ -172,6 +184,9 @@ struct Runner {
     writer: Option<WriterHandle>,
     msgs: mpsc::UnboundedSender<Msg>,
     clipboard: Option<std::sync::Arc<Clipboard>>,
+    db: PathBuf,
+    verifier: SharedVerifier,
+    reload: Option<std::sync::Arc<Reload>>,
 }
 
 impl Runner {
@@ -200,8 +215,9 @@ impl Runner {
                 }
                 Effect::RenderBody(detail) => {
                     let msgs = self.msgs.clone();
+                    let verifier = self.verifier.get();
                     tokio::task::spawn_blocking(move || {
-                        let prepared = prepare::prepare(&detail);
+                        let prepared = prepare::prepare(&detail, &verifier);
                         let _ = msgs.send(Msg::BodyRendered {
                             id: detail.summary.id,
                             body: Box::new(prepared),
@@ -209,6 +225,7 @@ impl Runner {
                     });
                 }
                 Effect::Copy { label, text } => self.copy(label, text),
+                Effect::Reverify => self.reverify(),
                 Effect::Osc52 {
                     label,
                     text,
@@ -218,11 +235,51 @@ impl Runner {
                     let result = osc52(&text)
                         .map(|()| format!("copied {label} ({size}) with OSC 52, the terminal's clipboard ({reason})"))
                         .map_err(|e| format!("copy failed: {e}"));
-                    let _ = self.msgs.send(Msg::Copied(result));
+                    let _ = self.msgs.send(Msg::Notice(result));
                 }
                 Effect::Quit => {}
             }
         }
+    }
+
+    /// Re-reads the secrets (when listening) and checks every stored request
+    /// again on a blocking thread; the writer stores what changed.
+    fn reverify(&mut self) {
+        let Some(writer) = self.writer.clone() else {
+            let _ = self.msgs.send(Msg::Notice(Err(
+                "read-only: run `hookscope verify --db FILE` to store new verdicts".into(),
+            )));
+            return;
+        };
+        let (msgs, db, shared, reload) = (
+            self.msgs.clone(),
+            self.db.clone(),
+            self.verifier.clone(),
+            self.reload.clone(),
+        );
+        tokio::spawn(async move {
+            let work = tokio::task::spawn_blocking(move || -> Result<_, String> {
+                if let Some(reload) = reload {
+                    shared.set(reload()?);
+                }
+                let reader = crate::store::Reader::open(&db).map_err(|e| e.to_string())?;
+                crate::verifier::reverify(&reader, &shared.get()).map_err(|e| e.to_string())
+            });
+            let result = match work.await {
+                Ok(Ok((checked, changed))) => {
+                    let n = changed.len();
+                    match writer.set_signatures(changed).await {
+                        Ok(()) => Ok(format!(
+                            "re-checked {checked} signatures with the current secrets; {n} changed"
+                        )),
+                        Err(e) => Err(format!("storing new verdicts failed: {e}")),
+                    }
+                }
+                Ok(Err(e)) => Err(format!("re-checking failed: {e}")),
+                Err(e) => Err(format!("re-checking failed: {e}")),
+            };
+            let _ = msgs.send(Msg::Notice(result));
+        });
     }
 
     /// Tries the system clipboard on a blocking thread; if there is none,
@@ -236,7 +293,7 @@ impl Runner {
         tokio::task::spawn_blocking(move || {
             let size = crate::human::size(text.len() as u64);
             let msg = match clipboard.set_system(text.clone()) {
-                Ok(()) => Msg::Copied(Ok(format!(
+                Ok(()) => Msg::Notice(Ok(format!(
                     "copied {label} ({size}) to the system clipboard"
                 ))),
                 Err(reason) => Msg::CopyFallback {

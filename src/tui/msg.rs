@@ -3,7 +3,7 @@
 
 use crate::filter::Filter;
 use crate::model::{Attempt, RequestDetail, RequestId, RequestSummary};
-use crate::store::Dir;
+use crate::store::{Dir, SignatureVerdict};
 
 use super::prepare::Prepared;
 
@@ -24,7 +24,10 @@ pub enum Msg {
         id: RequestId,
         body: Box<Prepared>,
     },
-    Copied(Result<String, String>),
+    /// Something finished that the status line should report.
+    Notice(Result<String, String>),
+    /// Signatures were re-checked and these verdicts changed.
+    Reverified(Vec<SignatureVerdict>),
     /// No system clipboard: copy through the terminal instead.
     CopyFallback {
         label: &'static str,
@@ -113,6 +116,8 @@ pub enum Effect {
         text: String,
         reason: String,
     },
+    /// Re-read secrets and check every stored signature again.
+    Reverify,
     Quit,
 }
 

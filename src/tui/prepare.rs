@@ -7,16 +7,22 @@ use super::body::{self, BodyOptions, RenderedBody};
 use crate::export;
 use crate::model::RequestDetail;
 use crate::sanitize::visible_bytes;
+use crate::signature::Verification;
+use crate::verifier::Verifier;
 
 #[derive(Debug)]
 pub struct Prepared {
     pub body: RenderedBody,
+    /// The signature checked again with the current secrets, in full detail.
+    pub signature: Verification,
     /// The request as an HTTP/1.1 message, one entry per line, control
     /// characters made visible; CRLF line ends are shown as `↵`.
     pub raw: Vec<Line<'static>>,
 }
 
-pub fn prepare(detail: &RequestDetail) -> Prepared {
+pub fn prepare(detail: &RequestDetail, verifier: &Verifier) -> Prepared {
+    let s = &detail.summary;
+    let signature = verifier.check(&s.method, &s.target, &detail.headers, &detail.body);
     let mut body = body::render(&detail.headers, &detail.body, &BodyOptions::default());
     // The renderer does not know the id its "show ID --raw" notice refers to.
     if let Some(span) = body.lines.last_mut().and_then(|line| {
@@ -37,5 +43,9 @@ pub fn prepare(detail: &RequestDetail) -> Prepared {
             None => Line::from(visible_bytes(line).into_owned()),
         })
         .collect();
-    Prepared { body, raw }
+    Prepared {
+        body,
+        signature,
+        raw,
+    }
 }

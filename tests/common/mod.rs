@@ -42,7 +42,7 @@ impl Server {
     pub async fn start_with(tweak: impl FnOnce(&mut CaptureConfig)) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("captures.sqlite3");
-        let mut config = Config::default().capture();
+        let mut config = Config::default().capture(hookscope::verifier::SharedVerifier::default());
         tweak(&mut config);
         let (events_tx, events) = mpsc::unbounded_channel();
         let (writer, handle) = Writer::start(&db, events_tx).expect("store opens");
@@ -192,7 +192,7 @@ pub async fn wait_captured(events: &mut mpsc::UnboundedReceiver<StoreEvent>, n: 
         match tokio::time::timeout_at(deadline, events.recv()).await {
             Ok(Some(StoreEvent::Captured(rows))) => seen += rows.len(),
             Ok(Some(StoreEvent::Failed(e))) => panic!("store failed: {e}"),
-            Ok(Some(StoreEvent::Deleted(_))) => {}
+            Ok(Some(StoreEvent::Deleted(_) | StoreEvent::Reverified(_))) => {}
             Ok(None) => panic!("store closed after {seen} of {n}"),
             Err(_) => panic!("only {seen} of {n} captured before the deadline"),
         }

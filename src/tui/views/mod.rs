@@ -4,6 +4,7 @@ mod detail;
 mod header;
 mod list;
 mod overlay;
+mod signature;
 mod status;
 mod tabs;
 

@@ -29,7 +29,7 @@ pub fn lines(tab: Tab, shown: &Shown) -> Option<Vec<Line<'static>>> {
             lines
         }
         Tab::Query => query(d),
-        Tab::Signature => signature(d),
+        Tab::Signature => super::signature::lines(&shown.prepared.as_ref()?.signature),
         Tab::Raw => shown.prepared.as_ref()?.raw.clone(),
         Tab::Attempts => attempts(shown),
     })
@@ -158,22 +158,6 @@ fn query(d: &RequestDetail) -> Vec<Line<'static>> {
     lines.push(Line::raw(""));
     lines.push(field("raw", visible(query).into_owned()));
     lines
-}
-
-fn signature(d: &RequestDetail) -> Vec<Line<'static>> {
-    let s = &d.summary;
-    vec![
-        Line::from(vec![
-            Span::styled(format!("{:<14}", "status"), theme::dim()),
-            theme::signature_badge(s.sig_status.as_deref()),
-        ]),
-        field(
-            "provider",
-            s.sig_provider
-                .clone()
-                .unwrap_or_else(|| "none detected".into()),
-        ),
-    ]
 }
 
 fn attempts(shown: &Shown) -> Vec<Line<'static>> {
