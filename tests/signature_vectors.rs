@@ -8,7 +8,7 @@ use hookscope::signature::{
 
 const VECTORS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/signatures/vectors.json"
+    "/tests/data/signature-vectors.json"
 );
 
 #[derive(serde::Deserialize)]
@@ -69,7 +69,7 @@ impl Loaded {
 }
 
 fn load() -> Vec<Loaded> {
-    let text = std::fs::read_to_string(VECTORS).expect("read shared/signatures/vectors.json");
+    let text = std::fs::read_to_string(VECTORS).expect("read tests/data/signature-vectors.json");
     let file: VectorFile = serde_json::from_str(&text).expect("parse vectors.json");
     file.cases
         .into_iter()

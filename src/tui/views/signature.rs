@@ -18,7 +18,7 @@ fn heading(text: &str) -> Line<'static> {
 
 fn field(name: &str, value: impl Into<String>) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{name:<14}"), theme::dim()),
+        Span::styled(format!("{name:<13} "), theme::dim()),
         Span::raw(value.into()),
     ])
 }
