@@ -131,3 +131,22 @@ pub struct Attempt {
     pub response_body: Vec<u8>,
     pub error: Option<String>,
 }
+
+/// An attempt about to be stored: what was sent and what came back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAttempt {
+    /// The captured request it resends or forwards; none for sample sends.
+    pub request_id: Option<RequestId>,
+    /// `resend`, `forward` or `send`.
+    pub kind: &'static str,
+    pub method: String,
+    pub url: String,
+    pub headers: HeaderList,
+    pub body: Vec<u8>,
+    pub started_at_us: i64,
+    pub duration_us: Option<i64>,
+    pub response_status: Option<u16>,
+    pub response_headers: HeaderList,
+    pub response_body: Vec<u8>,
+    pub error: Option<String>,
+}

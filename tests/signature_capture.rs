@@ -312,7 +312,10 @@ async fn requests_signed_now_verify_on_capture_with_autodetection() {
         &client(),
         "POST",
         &server.url("/x"),
-        &[("stripe-signature", format!("t=1,v1={}", "0".repeat(64)).as_bytes())],
+        &[(
+            "stripe-signature",
+            format!("t=1,v1={}", "0".repeat(64)).as_bytes(),
+        )],
         "{}",
     )
     .await;

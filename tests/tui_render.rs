@@ -297,19 +297,38 @@ fn signature_tab_explains_a_failure_with_a_checked_hint() {
     let headers = signature::sign(
         ProviderId::Github,
         secret,
-        &SignInput { url: "http://x/", body: sent, now: 0, message_id: "m", content_type: None },
+        &SignInput {
+            url: "http://x/",
+            body: sent,
+            now: 0,
+            message_id: "m",
+            content_type: None,
+        },
         None,
     )
     .expect("signs");
     // A relay appended a newline after the provider signed the body.
     let mut received = sent.to_vec();
     received.push(b'\n');
-    let header_refs: Vec<(&str, &[u8])> = headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())).collect();
-    let mut row = summary(1, "POST", "/hooks/github", Some("application/json"), Some("pull_request"), Some("invalid_signature"));
+    let header_refs: Vec<(&str, &[u8])> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_bytes()))
+        .collect();
+    let mut row = summary(
+        1,
+        "POST",
+        "/hooks/github",
+        Some("application/json"),
+        Some("pull_request"),
+        Some("invalid_signature"),
+    );
     row.sig_provider = Some("github".into());
     let detail = detail(row.clone(), &header_refs, &received);
     let config = Config {
-        secrets: std::collections::BTreeMap::from([("github".to_owned(), SecretList::One(secret.into()))]),
+        secrets: std::collections::BTreeMap::from([(
+            "github".to_owned(),
+            SecretList::One(secret.into()),
+        )]),
         ..Config::default()
     };
     let verifier = hookscope::verifier::Verifier::new(&config, &[], |_| None).expect("config");
@@ -317,10 +336,20 @@ fn signature_tab_explains_a_failure_with_a_checked_hint() {
     screen.rows(vec![row]);
     let id = detail.summary.id;
     let prepared = prepare::prepare(&detail, &verifier);
-    screen.send(Msg::Store(StoreReply::Detail { id, detail: Some(Box::new(detail)), attempts: Vec::new() }));
-    screen.send(Msg::BodyRendered { id, body: Box::new(prepared) });
+    screen.send(Msg::Store(StoreReply::Detail {
+        id,
+        detail: Some(Box::new(detail)),
+        attempts: Vec::new(),
+    }));
+    screen.send(Msg::BodyRendered {
+        id,
+        body: Box::new(prepared),
+    });
     screen.key('5');
     let text = screen.text();
-    assert!(text.contains("trailing"), "the trailing-newline hint is shown:\n{text}");
+    assert!(
+        text.contains("trailing"),
+        "the trailing-newline hint is shown:\n{text}"
+    );
     snapshot!("signature_hint", screen);
 }

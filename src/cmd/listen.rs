@@ -155,7 +155,7 @@ async fn print_events(mut events: mpsc::UnboundedReceiver<StoreEvent>) -> u64 {
                 }
                 let _ = out.flush();
             }
-            StoreEvent::Deleted(_) | StoreEvent::Reverified(_) => {}
+            StoreEvent::Deleted(_) | StoreEvent::Reverified(_) | StoreEvent::Attempted(_) => {}
             StoreEvent::Failed(reason) => {
                 eprintln!("error: could not store requests (answered 503): {reason}");
             }

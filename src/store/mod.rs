@@ -99,6 +99,43 @@ pub fn set_signatures(
     tx.commit()
 }
 
+/// Stores an attempt and, if given, the request's final answer.
+pub fn insert_attempt(
+    conn: &mut Connection,
+    attempt: &crate::model::NewAttempt,
+    answer: Option<&crate::model::Answer>,
+) -> rusqlite::Result<i64> {
+    let tx = conn.transaction()?;
+    tx.prepare_cached(
+        "INSERT INTO attempts (request_id, kind, url, method, headers, body, started_at, duration_us,
+                               response_status, response_headers, response_body, error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(rusqlite::params![
+        attempt.request_id.map(|id| id.0),
+        attempt.kind,
+        attempt.url,
+        attempt.method,
+        codec::encode_headers(&attempt.headers),
+        attempt.body,
+        attempt.started_at_us,
+        attempt.duration_us,
+        attempt.response_status,
+        codec::encode_headers(&attempt.response_headers),
+        attempt.response_body,
+        attempt.error,
+    ])?;
+    let id = tx.last_insert_rowid();
+    if let (Some(answer), Some(request)) = (answer, attempt.request_id) {
+        tx.prepare_cached("UPDATE requests SET status = ?2 WHERE id = ?1")?
+            .execute(rusqlite::params![request.0, answer.status])?;
+        tx.prepare_cached("UPDATE request_data SET response_headers = ?2, response_body = ?3 WHERE request_id = ?1")?
+            .execute(rusqlite::params![request.0, codec::encode_headers(&answer.headers), answer.body])?;
+    }
+    tx.commit()?;
+    Ok(id)
+}
+
 /// Default capture file: `$XDG_DATA_HOME/hookscope/captures.sqlite3`.
 pub fn default_path() -> PathBuf {
     directories::BaseDirs::new()

@@ -9,7 +9,7 @@ use rusqlite::{Connection, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{FileId, StoreError, codec};
-use crate::model::{Answer, NewRequest, RequestId, RequestSummary, header_value};
+use crate::model::{Answer, NewAttempt, NewRequest, RequestId, RequestSummary, header_value};
 
 /// Requests waiting for the writer; a flood makes senders wait instead of
 /// growing memory without bound.
@@ -25,6 +25,8 @@ pub enum StoreEvent {
     Captured(Vec<RequestSummary>),
     Deleted(Vec<RequestId>),
     Reverified(Vec<SignatureVerdict>),
+    /// An attempt (resend, forward) of this request was stored.
+    Attempted(RequestId),
     /// A batch could not be stored; its senders were answered 503.
     Failed(String),
 }
@@ -55,6 +57,12 @@ enum Task {
         verdicts: Vec<SignatureVerdict>,
         ack: oneshot::Sender<Result<(), String>>,
     },
+    Attempt {
+        attempt: Box<NewAttempt>,
+        /// Replaces the request's stored answer (forward mode answers with the app's).
+        answer: Option<Answer>,
+        ack: oneshot::Sender<Result<i64, String>>,
+    },
 }
 
 /// A request's signature provider and status after re-verification.
@@ -82,6 +90,28 @@ impl WriterHandle {
         match done.await {
             Ok(Ok(stored)) => Ok(stored),
             Ok(Err(reason)) => Err(StoreError::Failed(reason)),
+            Err(_) => Err(StoreError::Closed),
+        }
+    }
+
+    /// Stores a resend, forward or send; with `answer`, also what the
+    /// original sender was finally answered. Returns the attempt's id.
+    pub async fn record_attempt(
+        &self,
+        attempt: NewAttempt,
+        answer: Option<Answer>,
+    ) -> Result<i64, StoreError> {
+        let (ack, done) = oneshot::channel();
+        self.jobs
+            .send(Task::Attempt {
+                attempt: Box::new(attempt),
+                answer,
+                ack,
+            })
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        match done.await {
+            Ok(result) => result.map_err(StoreError::Failed),
             Err(_) => Err(StoreError::Closed),
         }
     }
@@ -187,6 +217,22 @@ impl WriterState {
                 Task::Capture(job) => job,
                 Task::Delete { ids, ack } => {
                     let _ = ack.send(self.delete(&ids));
+                    continue;
+                }
+                Task::Attempt {
+                    attempt,
+                    answer,
+                    ack,
+                } => {
+                    let path = self.path.clone();
+                    let result = super::insert_attempt(&mut self.conn, &attempt, answer.as_ref())
+                        .map_err(|e| StoreError::sqlite(&path, e).to_string());
+                    if result.is_ok()
+                        && let Some(id) = attempt.request_id
+                    {
+                        let _ = self.events.send(StoreEvent::Attempted(id));
+                    }
+                    let _ = ack.send(result);
                     continue;
                 }
                 Task::SetSignatures { verdicts, ack } => {

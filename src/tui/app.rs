@@ -217,6 +217,18 @@ impl App {
                 Vec::new()
             }
             Msg::Reverified(verdicts) => self.reverified(&verdicts),
+            Msg::Attempted(id) => {
+                // Reload the shown request so its Attempts tab is current.
+                if self
+                    .shown
+                    .as_ref()
+                    .is_some_and(|s| s.detail.summary.id == id)
+                {
+                    self.wanted = Some(id);
+                    return vec![StoreCmd::LoadDetail(id).into()];
+                }
+                Vec::new()
+            }
             Msg::Notice(result) => {
                 self.toast = Some(match result {
                     Ok(text) => Toast::Info(text),
@@ -737,6 +749,19 @@ impl App {
                 }
                 self.wanted = None;
                 match detail {
+                    // The same request again (new attempts): keep its prepared views.
+                    Some(detail)
+                        if self
+                            .shown
+                            .as_ref()
+                            .is_some_and(|s| s.detail.summary.id == id && s.prepared.is_some()) =>
+                    {
+                        if let Some(shown) = self.shown.as_mut() {
+                            shown.detail = detail;
+                            shown.attempts = attempts;
+                        }
+                        Vec::new()
+                    }
                     Some(detail) => {
                         self.shown = Some(Shown {
                             detail: detail.clone(),

@@ -110,6 +110,7 @@ where
                     StoreEvent::Captured(rows) => Msg::Captured(rows),
                     StoreEvent::Deleted(ids) => Msg::Deleted(ids),
                     StoreEvent::Reverified(verdicts) => Msg::Reverified(verdicts),
+                    StoreEvent::Attempted(id) => Msg::Attempted(id),
                     StoreEvent::Failed(error) => msg::StoreReply::Failed {
                         what: "storing a request",
                         error,

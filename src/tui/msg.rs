@@ -26,6 +26,8 @@ pub enum Msg {
     },
     /// Something finished that the status line should report.
     Notice(Result<String, String>),
+    /// A resend or forward of this request was stored.
+    Attempted(RequestId),
     /// Signatures were re-checked and these verdicts changed.
     Reverified(Vec<SignatureVerdict>),
     /// No system clipboard: copy through the terminal instead.

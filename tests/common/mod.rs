@@ -192,7 +192,9 @@ pub async fn wait_captured(events: &mut mpsc::UnboundedReceiver<StoreEvent>, n: 
         match tokio::time::timeout_at(deadline, events.recv()).await {
             Ok(Some(StoreEvent::Captured(rows))) => seen += rows.len(),
             Ok(Some(StoreEvent::Failed(e))) => panic!("store failed: {e}"),
-            Ok(Some(StoreEvent::Deleted(_) | StoreEvent::Reverified(_))) => {}
+            Ok(Some(
+                StoreEvent::Deleted(_) | StoreEvent::Reverified(_) | StoreEvent::Attempted(_),
+            )) => {}
             Ok(None) => panic!("store closed after {seen} of {n}"),
             Err(_) => panic!("only {seen} of {n} captured before the deadline"),
         }
