@@ -32,6 +32,83 @@ pub enum Command {
     Open(OpenArgs),
     /// Check a raw request's signature, or re-check every request in a capture file
     Verify(VerifyArgs),
+    /// Send a captured request again, as captured, edited or re-signed
+    Resend(ResendArgs),
+    /// Send a sample event (or a JSON sample file), signed like the provider does
+    Send(SendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ResendArgs {
+    /// Id of the request (see `hookscope ls`)
+    pub id: i64,
+    /// Target: a full URL, or an origin (http://localhost:3000) to keep the captured path
+    #[arg(long)]
+    pub to: String,
+    /// Edit the request in $EDITOR (as an HTTP message file) before sending
+    #[arg(long)]
+    pub edit: bool,
+    /// Re-sign with the provider's secret: fresh timestamp and id, signature over the sent body
+    #[arg(long)]
+    pub resign: bool,
+    /// Secret for --resign, PROVIDER=SECRET (else the configured one)
+    #[arg(long = "secret", value_name = "PROVIDER=SECRET", value_parser = crate::verifier::parse_secret_flag)]
+    pub secrets: Vec<(crate::signature::ProviderId, String)>,
+    /// Accept any TLS certificate (self-signed local HTTPS)
+    #[arg(long)]
+    pub insecure: bool,
+    /// Capture file to read (and to store the attempt in)
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Configuration file (secrets)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Sample name (see --list) or a sample JSON file
+    #[arg(required_unless_present = "list")]
+    pub sample: Option<String>,
+    /// Target URL, or an origin to use the sample's path
+    #[arg(long, required_unless_present = "list")]
+    pub to: Option<String>,
+    /// Sign as this provider (ids as in `verify --provider`)
+    #[arg(long, requires = "secret")]
+    pub sign: Option<crate::signature::ProviderId>,
+    /// Secret for --sign
+    #[arg(long, requires = "sign")]
+    pub secret: Option<String>,
+    /// Retries on connection errors, timeouts and 5xx, waiting 1 s, 10 s, 60 s, 300 s
+    #[arg(long, default_value_t = 0)]
+    pub retries: usize,
+    /// Waits between retries instead of the default, e.g. 10ms,50ms,1s
+    #[arg(long, value_name = "DELAYS", value_delimiter = ',', value_parser = parse_duration)]
+    pub retry_delays: Vec<std::time::Duration>,
+    /// Accept any TLS certificate (self-signed local HTTPS)
+    #[arg(long)]
+    pub insecure: bool,
+    /// List the samples
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// Parses `10ms`, `1s`, `5m`.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (try 10ms, 1s, 5m)"))?;
+    match unit {
+        "ms" => Ok(std::time::Duration::from_millis(n)),
+        "s" | "" => Ok(std::time::Duration::from_secs(n)),
+        "m" => Ok(std::time::Duration::from_secs(n * 60)),
+        other => Err(format!("unknown duration unit `{other}` (use ms, s or m)")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +182,12 @@ pub struct ListenArgs {
     /// The public URL providers call (e.g. your tunnel); Twilio and Square sign it
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
+    /// Send every captured request on to your app (a URL, or an origin to keep each captured path) and answer with its answer
+    #[arg(long, value_name = "URL")]
+    pub forward: Option<String>,
+    /// Accept any TLS certificate when forwarding (self-signed local HTTPS)
+    #[arg(long)]
+    pub insecure: bool,
     /// Configuration file [default: ./hookscope.toml, else $XDG_CONFIG_HOME/hookscope/config.toml]
     #[arg(long)]
     pub config: Option<PathBuf>,

@@ -37,6 +37,13 @@ pub struct Config {
     pub routes: Vec<RouteConfig>,
     /// The scheme used by the `generic` provider.
     pub generic_hmac: Option<crate::signature::GenericHmac>,
+    /// Send every captured request on to this URL (or origin, keeping the
+    /// captured path) and answer with the app's answer.
+    pub forward: Option<String>,
+    /// Seconds the app may take to answer a forward or resend.
+    pub forward_timeout: u64,
+    /// Accept any TLS certificate when forwarding or resending (self-signed local HTTPS).
+    pub insecure: bool,
 }
 
 /// One secret or several.
@@ -93,6 +100,9 @@ impl Default for Config {
             secrets: BTreeMap::new(),
             routes: Vec::new(),
             generic_hmac: None,
+            forward: None,
+            forward_timeout: 30,
+            insecure: false,
         }
     }
 }
@@ -188,7 +198,11 @@ impl Config {
                 "public_url `{url}` must start with http:// or https://"
             )));
         }
-        if self.header_timeout == 0 || self.body_timeout == 0 {
+        if let Some(url) = &self.forward {
+            crate::resend::parse_url(url)
+                .map_err(|e| ConfigError::Invalid(format!("forward: {e}")))?;
+        }
+        if self.header_timeout == 0 || self.body_timeout == 0 || self.forward_timeout == 0 {
             return Err(ConfigError::Invalid(
                 "timeouts must be at least 1 second".into(),
             ));
@@ -222,6 +236,12 @@ impl Config {
         if let Some(body) = &args.response_body {
             self.response.body = body.clone();
         }
+        if let Some(url) = &args.forward {
+            self.forward = Some(url.clone());
+        }
+        if args.insecure {
+            self.insecure = true;
+        }
         if let Some(url) = &args.public_url {
             self.public_url = Some(url.clone());
         }
@@ -239,9 +259,28 @@ impl Config {
         self.db.clone().unwrap_or_else(crate::store::default_path)
     }
 
-    pub fn capture(&self, verifier: crate::verifier::SharedVerifier) -> CaptureConfig {
-        CaptureConfig {
+    /// The client for resends and forwards, with this config's timeout and TLS choice.
+    pub fn client(&self) -> Result<crate::resend::Client, crate::resend::SendError> {
+        crate::resend::Client::new(crate::resend::ClientOptions {
+            timeout: Duration::from_secs(self.forward_timeout),
+            accept_invalid_certs: self.insecure,
+        })
+    }
+
+    pub fn capture(
+        &self,
+        verifier: crate::verifier::SharedVerifier,
+    ) -> Result<CaptureConfig, crate::resend::SendError> {
+        let forward = match &self.forward {
+            Some(target) => Some(crate::capture::Forward {
+                target: target.clone(),
+                client: self.client()?,
+            }),
+            None => None,
+        };
+        Ok(CaptureConfig {
             verifier,
+            forward,
             max_body: self.max_body,
             header_timeout: Duration::from_secs(self.header_timeout),
             body_timeout: Duration::from_secs(self.body_timeout),
@@ -255,7 +294,7 @@ impl Config {
                     .collect(),
                 body: self.response.body.clone(),
             },
-        }
+        })
     }
 }
 

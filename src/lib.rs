@@ -7,10 +7,12 @@ pub mod cli;
 pub mod clipboard;
 mod cmd;
 pub mod config;
+pub mod delivery;
 pub mod export;
 pub mod filter;
 pub mod human;
 pub mod model;
+pub mod resend;
 pub mod sanitize;
 pub mod signature;
 pub mod store;
@@ -30,5 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Show(args)) => cmd::show::run(&args),
         Some(Command::Open(args)) => cmd::listen::open(&args.file),
         Some(Command::Verify(args)) => cmd::verify::run(&args),
+        Some(Command::Resend(args)) => cmd::resend::run(&args),
+        Some(Command::Send(args)) => cmd::send::run(&args),
     }
 }

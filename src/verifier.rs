@@ -177,6 +177,20 @@ impl Verifier {
         verification
     }
 
+    /// The first secret configured for `provider` (routes' secrets are
+    /// per path and not considered), for signing outgoing requests.
+    pub fn secret_for(&self, provider: ProviderId) -> Option<&str> {
+        self.secrets.get(&provider)?.first().map(String::as_str)
+    }
+
+    pub fn generic(&self) -> Option<&GenericHmac> {
+        self.generic.as_ref()
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
     /// Whether any secret is configured (for messages such as "no secrets: all unverified").
     pub fn has_secrets(&self) -> bool {
         !self.secrets.is_empty() || self.routes.iter().any(|r| !r.secrets.is_empty())

@@ -2,7 +2,10 @@
 //! knowledge) on one port, handing every request to the store writer.
 
 mod body;
+mod forward;
 mod service;
+
+pub use forward::Forward;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -33,6 +36,8 @@ pub struct CaptureConfig {
     pub answer: AnswerTemplate,
     /// Checks each request's signature before it is stored.
     pub verifier: SharedVerifier,
+    /// Sends each stored request on to the user's app and answers with its answer.
+    pub forward: Option<Forward>,
 }
 
 /// Serves captures on `listener` until `shutdown` resolves, then lets

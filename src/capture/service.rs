@@ -99,8 +99,37 @@ async fn handle(ctx: &Ctx, remote: SocketAddr, req: Request<Incoming>) -> Respon
         sig_status: Some(verdict.status.as_str().to_owned()),
         answer,
     };
+    // Forwarding needs what the request carried after it is moved into the store.
+    let forwarded = ctx
+        .config
+        .forward
+        .as_ref()
+        .filter(|_| !request.body_truncated)
+        .map(|f| {
+            (
+                f,
+                request.method.clone(),
+                request.target.clone(),
+                request.headers.clone(),
+                request.body.clone(),
+            )
+        });
     match ctx.writer.store(request).await {
-        Ok(stored) => respond(stored.answer),
+        Ok(stored) => match forwarded {
+            Some((forward, method, target, headers, body)) => respond(
+                super::forward::forward(
+                    forward,
+                    &ctx.writer,
+                    stored.id,
+                    &method,
+                    &target,
+                    &headers,
+                    body,
+                )
+                .await,
+            ),
+            None => respond(stored.answer),
+        },
         Err(e) => {
             let body = serde_json::json!({ "stored": false, "error": e.to_string() });
             let mut resp = Response::new(Full::new(Bytes::from(body.to_string())));

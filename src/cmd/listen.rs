@@ -81,7 +81,9 @@ async fn listen(
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(capture::serve(
         listener,
-        config.capture(verifier.clone()),
+        config
+            .capture(verifier.clone())
+            .context("cannot set up forwarding")?,
         handle.clone(),
         async {
             tokio::select! {
@@ -100,6 +102,9 @@ async fn listen(
             path.display()
         );
         println!("{secrets_note}");
+        if let Some(target) = &config.forward {
+            println!("forwarding every request to {target}; senders get its answers");
+        }
         flush();
         drop(handle);
         let printer = tokio::spawn(print_events(events));

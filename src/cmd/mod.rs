@@ -2,6 +2,8 @@
 
 pub mod listen;
 pub mod ls;
+pub mod resend;
+pub mod send;
 pub mod show;
 pub mod verify;
 

@@ -22,6 +22,10 @@ pub enum Action {
     Copy,
     Delete,
     Reverify,
+    Resend,
+    Edit,
+    ExternalEdit,
+    Samples,
     Help,
     Quit,
 }

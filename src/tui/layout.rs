@@ -26,7 +26,7 @@ pub fn areas(app: &App) -> Areas {
     let (width, height) = app.size;
     let screen = Rect::new(0, 0, width, height);
     let filter_height = match &app.mode {
-        Mode::Filter { error: Some(_), .. } => 2,
+        Mode::Filter { error: Some(_), .. } | Mode::Prompt { .. } => 2,
         Mode::Filter { .. } => 1,
         _ => 0,
     };

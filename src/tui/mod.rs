@@ -7,6 +7,7 @@ mod copy;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
+mod outbound;
 pub mod prepare;
 pub mod store_worker;
 mod theme;
@@ -74,8 +75,45 @@ pub async fn run(options: UiOptions) -> anyhow::Result<()> {
             out.write_all(clipboard::osc52(text).as_bytes())?;
             out.flush()
         },
+        external_edit,
     )
     .await
+}
+
+/// Leaves the UI, opens `text` in `$VISUAL`/`$EDITOR` (else `vi`) as a file,
+/// and returns what was saved; the UI comes back either way.
+fn external_edit(text: &[u8]) -> Result<Vec<u8>, String> {
+    use crossterm::terminal::{
+        EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    };
+    let file = tempfile::Builder::new()
+        .prefix("hookscope-")
+        .suffix(".http")
+        .tempfile()
+        .map_err(|e| format!("cannot create a temporary file: {e}"))?;
+    std::fs::write(file.path(), text)
+        .map_err(|e| format!("cannot write {}: {e}", file.path().display()))?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_owned());
+    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen);
+    let _ = disable_raw_mode();
+    // `$EDITOR` may carry arguments (`code --wait`): run it through the shell.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status();
+    let _ = enable_raw_mode();
+    let _ = crossterm::execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture);
+    match status {
+        Ok(s) if s.success() => {
+            std::fs::read(file.path()).map_err(|e| format!("cannot read the edited file: {e}"))
+        }
+        Ok(s) => Err(format!("{editor} exited with {s}; nothing sent")),
+        Err(e) => Err(format!("cannot start {editor}: {e}")),
+    }
 }
 
 struct RestoreOnDrop;
@@ -95,6 +133,7 @@ pub async fn run_with<B: Backend>(
     options: UiOptions,
     mut input: impl Stream<Item = std::io::Result<Event>> + Unpin,
     mut osc52: impl FnMut(&str) -> std::io::Result<()>,
+    mut external_edit: impl FnMut(&[u8]) -> Result<Vec<u8>, String>,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -132,9 +171,11 @@ where
         db: options.db,
         verifier: options.verifier,
         reload: options.reload.map(std::sync::Arc::new),
+        client: None,
+        in_flight: None,
     };
     let (mut app, effects) = App::new(options.source, read_only, size);
-    runner.run(effects, &mut osc52);
+    runner.run(effects, &mut osc52, &mut external_edit);
     terminal.draw(|f| views::render(f, &app))?;
     let mut last_draw = Instant::now();
     let mut dirty = false;
@@ -153,11 +194,14 @@ where
         };
         if let Some(msg) = first {
             let effects = app.update(msg);
-            runner.run(effects, &mut osc52);
+            let mut repaint = runner.run(effects, &mut osc52, &mut external_edit);
             // Drain what is already queued before drawing once.
             while let Ok(msg) = msgs.try_recv() {
                 let effects = app.update(msg);
-                runner.run(effects, &mut osc52);
+                repaint |= runner.run(effects, &mut osc52, &mut external_edit);
+            }
+            if repaint {
+                terminal.clear()?;
             }
             dirty = true;
         }
@@ -188,10 +232,19 @@ struct Runner {
     db: PathBuf,
     verifier: SharedVerifier,
     reload: Option<std::sync::Arc<Reload>>,
+    client: Option<crate::resend::Client>,
+    in_flight: Option<tokio::task::AbortHandle>,
 }
 
 impl Runner {
-    fn run(&mut self, effects: Vec<Effect>, osc52: &mut impl FnMut(&str) -> std::io::Result<()>) {
+    fn run(
+        &mut self,
+        effects: Vec<Effect>,
+        osc52: &mut impl FnMut(&str) -> std::io::Result<()>,
+        external_edit: &mut impl FnMut(&[u8]) -> Result<Vec<u8>, String>,
+    ) -> bool {
+        // Whether the screen must be redrawn from scratch (an editor ran).
+        let mut repaint = false;
         for effect in effects {
             match effect {
                 Effect::Store(cmd) => {
@@ -227,6 +280,22 @@ impl Runner {
                 }
                 Effect::Copy { label, text } => self.copy(label, text),
                 Effect::Reverify => self.reverify(),
+                Effect::Send(outbound) => self.send(outbound),
+                Effect::CancelSend => {
+                    if let Some(task) = self.in_flight.take() {
+                        task.abort();
+                    }
+                    let _ = self.msgs.send(Msg::Sent(Err("cancelled".into())));
+                }
+                Effect::ExternalEdit { id, text, resign } => {
+                    repaint = true;
+                    match external_edit(&text) {
+                        Ok(text) => self.send(msg::Outbound::Edited { id, text, resign }),
+                        Err(e) => {
+                            let _ = self.msgs.send(Msg::Sent(Err(e)));
+                        }
+                    }
+                }
                 Effect::Osc52 {
                     label,
                     text,
@@ -241,6 +310,32 @@ impl Runner {
                 Effect::Quit => {}
             }
         }
+        repaint
+    }
+
+    fn send(&mut self, outbound: msg::Outbound) {
+        let client = match &self.client {
+            Some(c) => c.clone(),
+            None => match crate::resend::Client::new(crate::resend::ClientOptions::default()) {
+                Ok(c) => self.client.insert(c).clone(),
+                Err(e) => {
+                    let _ = self.msgs.send(Msg::Sent(Err(e.to_string())));
+                    return;
+                }
+            },
+        };
+        let ctx = outbound::Ctx {
+            db: self.db.clone(),
+            writer: self.writer.clone(),
+            client,
+            verifier: self.verifier.get(),
+        };
+        let msgs = self.msgs.clone();
+        let task = tokio::spawn(async move {
+            let result = outbound::perform(outbound, ctx).await;
+            let _ = msgs.send(Msg::Sent(result));
+        });
+        self.in_flight = Some(task.abort_handle());
     }
 
     /// Re-reads the secrets (when listening) and checks every stored request

@@ -26,6 +26,8 @@ pub enum Msg {
     },
     /// Something finished that the status line should report.
     Notice(Result<String, String>),
+    /// A send finished: what to tell the user.
+    Sent(Result<String, String>),
     /// A resend or forward of this request was stored.
     Attempted(RequestId),
     /// Signatures were re-checked and these verdicts changed.
@@ -120,6 +122,16 @@ pub enum Effect {
     },
     /// Re-read secrets and check every stored signature again.
     Reverify,
+    /// Send a request out (resend, edited resend, sample).
+    Send(Outbound),
+    /// Stop the send in flight.
+    CancelSend,
+    /// Hand the request to `$EDITOR` as an HTTP message file, then send what was saved.
+    ExternalEdit {
+        id: RequestId,
+        text: Vec<u8>,
+        resign: bool,
+    },
     Quit,
 }
 
@@ -132,5 +144,34 @@ impl From<StoreReply> for Msg {
 impl From<StoreCmd> for Effect {
     fn from(cmd: StoreCmd) -> Effect {
         Effect::Store(cmd)
+    }
+}
+
+/// A request to send and where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outbound {
+    /// A stored request, unchanged, to `target`.
+    Resend {
+        id: RequestId,
+        target: String,
+        resign: bool,
+    },
+    /// An edited request: an HTTP message file naming its own URL.
+    Edited {
+        id: RequestId,
+        text: Vec<u8>,
+        resign: bool,
+    },
+    /// A sample event, signed when a secret for its provider is configured.
+    Sample { name: String, target: String },
+}
+
+impl Outbound {
+    pub fn label(&self) -> String {
+        match self {
+            Outbound::Resend { id, target, .. } => format!("resending #{id} to {target}"),
+            Outbound::Edited { id, .. } => format!("sending edited #{id}"),
+            Outbound::Sample { name, target } => format!("sending sample {name} to {target}"),
+        }
     }
 }

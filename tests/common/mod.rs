@@ -42,7 +42,9 @@ impl Server {
     pub async fn start_with(tweak: impl FnOnce(&mut CaptureConfig)) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("captures.sqlite3");
-        let mut config = Config::default().capture(hookscope::verifier::SharedVerifier::default());
+        let mut config = Config::default()
+            .capture(hookscope::verifier::SharedVerifier::default())
+            .expect("capture config");
         tweak(&mut config);
         let (events_tx, events) = mpsc::unbounded_channel();
         let (writer, handle) = Writer::start(&db, events_tx).expect("store opens");
@@ -293,4 +295,96 @@ fn stderr_of(child: &mut Child) -> String {
         let _ = err.read_to_string(&mut text);
     }
     text
+}
+
+/// A local HTTP/1.1 target that records every request it receives, byte for
+/// byte, and answers from a script (the last answer repeats).
+pub struct Recorder {
+    pub addr: SocketAddr,
+    got: std_mpsc::Receiver<Vec<u8>>,
+}
+
+impl Recorder {
+    pub fn start(answers: Vec<(u16, &'static str)>) -> Recorder {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, got) = std_mpsc::channel();
+        std::thread::spawn(move || {
+            let mut answered = 0;
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(DEADLINE));
+                let Some(request) = read_request(&mut stream) else {
+                    continue;
+                };
+                let (status, body) = answers[answered.min(answers.len() - 1)];
+                answered += 1;
+                // Recorded before answering: once the sender has its answer,
+                // the request is here.
+                if tx.send(request).is_err() {
+                    break;
+                }
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: text/plain\r\nX-Target: recorder\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes());
+            }
+        });
+        Recorder { addr, got }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The next request received, within the deadline.
+    pub fn next(&self) -> Vec<u8> {
+        self.got
+            .recv_timeout(DEADLINE)
+            .expect("the target received a request")
+    }
+
+    /// Whether a request arrived within a short grace period (for "nothing more was sent").
+    pub fn try_next(&self, within: Duration) -> Option<Vec<u8>> {
+        self.got.recv_timeout(within).ok()
+    }
+}
+
+/// One request with a Content-Length body (or none).
+fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(head_end) = got.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4) {
+            let head = String::from_utf8_lossy(&got[..head_end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if got.len() >= head_end + length {
+                got.truncate(head_end + length);
+                return Some(got);
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// Splits a raw request into head lines and body.
+pub fn split_request(raw: &[u8]) -> (Vec<String>, Vec<u8>) {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head")
+        + 4;
+    let head = String::from_utf8_lossy(&raw[..end - 4])
+        .split("\r\n")
+        .map(str::to_owned)
+        .collect();
+    (head, raw[end..].to_vec())
 }

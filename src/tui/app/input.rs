@@ -24,8 +24,13 @@ impl App {
     }
 
     pub(super) fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.editor.is_some() {
+            return self.editor_key(key);
+        }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Normal => {}
+            Mode::Prompt { purpose, input } => return self.prompt_key(key, purpose, input),
+            Mode::Samples { selected } => return self.samples_key(key, selected),
             Mode::Filter { input, error } => return self.filter_key(key, input, error),
             Mode::CopyMenu => return self.copy_key(key),
             Mode::ConfirmDelete(id) => {
@@ -45,6 +50,9 @@ impl App {
             }
         }
         self.toast = None;
+        if self.sending.is_some() && key.code == KeyCode::Esc {
+            return vec![Effect::CancelSend];
+        }
         match keymap::action_for(key, self.context()) {
             Some(action) => self.action(action),
             None => Vec::new(),
@@ -83,6 +91,13 @@ impl App {
                 } else {
                     self.toast = Some(Toast::Error("nothing selected to copy".into()));
                 }
+                Vec::new()
+            }
+            (_, Action::Resend) => self.start_resend(),
+            (_, Action::Edit) => self.start_edit(false),
+            (_, Action::ExternalEdit) => self.start_edit(true),
+            (_, Action::Samples) => {
+                self.mode = Mode::Samples { selected: 0 };
                 Vec::new()
             }
             (_, Action::Reverify) => {

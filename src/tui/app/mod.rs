@@ -3,7 +3,10 @@
 
 mod events;
 mod input;
+mod send;
 mod window;
+
+pub use send::{Editor, Purpose, Sending};
 
 use super::keymap::Context;
 use super::layout::{self, Areas};
@@ -92,6 +95,15 @@ pub enum Mode {
     CopyMenu,
     ConfirmDelete(RequestId),
     Help,
+    /// Asking where to send.
+    Prompt {
+        purpose: Purpose,
+        input: String,
+    },
+    /// Picking a sample event; the index of the highlighted one.
+    Samples {
+        selected: usize,
+    },
 }
 
 /// The loaded request shown in the detail pane.
@@ -142,6 +154,13 @@ pub struct App {
     pub mode: Mode,
     pub toast: Option<Toast>,
     pub quit: bool,
+    /// Where the last send went; the default for the next one.
+    pub last_target: String,
+    last_target_used: bool,
+    /// Re-sign resends with the provider's secret (fresh timestamp and id).
+    pub resign: bool,
+    pub editor: Option<Editor>,
+    pub sending: Option<Sending>,
     count_in_flight: bool,
     count_stale: bool,
 }
@@ -175,6 +194,11 @@ impl App {
             mode: Mode::Normal,
             toast: None,
             quit: false,
+            last_target: "http://localhost:3000".to_owned(),
+            last_target_used: false,
+            resign: false,
+            editor: None,
+            sending: None,
             count_in_flight: false,
             count_stale: false,
         };
@@ -217,6 +241,7 @@ impl App {
                 Vec::new()
             }
             Msg::Reverified(verdicts) => self.reverified(&verdicts),
+            Msg::Sent(result) => self.sent(result),
             Msg::Attempted(id) => {
                 // Reload the shown request so its Attempts tab is current.
                 if self

@@ -23,6 +23,10 @@ pub fn render(frame: &mut Frame, app: &App) {
     match app.mode {
         Mode::Help => overlay::help(frame, app),
         Mode::CopyMenu => overlay::copy_menu(frame),
+        Mode::Samples { selected } => overlay::samples(frame, selected),
         _ => {}
+    }
+    if let Some(editor) = &app.editor {
+        overlay::editor(frame, &areas, editor);
     }
 }

@@ -106,3 +106,56 @@ pub fn copy_menu(frame: &mut Frame) {
         area,
     );
 }
+
+pub fn samples(frame: &mut Frame, selected: usize) {
+    let samples = crate::resend::samples::all();
+    let lines: Vec<Line> = samples
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let style = if i == selected {
+                theme::selected(true)
+            } else {
+                Style::new()
+            };
+            let provider = s.provider.as_deref().unwrap_or("unsigned");
+            Line::from(vec![
+                Span::styled(format!(" {:<28}", s.name), style),
+                Span::styled(format!(" {provider:<18}"), theme::dim()),
+                Span::raw(s.description.clone()),
+            ])
+        })
+        .collect();
+    let width = 100.min(frame.area().width);
+    let area = centered(frame, width, lines.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::new().borders(Borders::ALL).title(Span::styled(
+            " Send a sample event (Enter picks, Esc cancels) ",
+            theme::title(),
+        ))),
+        area,
+    );
+}
+
+/// The in-terminal editor over the detail pane.
+pub fn editor(
+    frame: &mut Frame,
+    areas: &crate::tui::layout::Areas,
+    editor: &crate::tui::app::Editor,
+) {
+    let area = areas.detail;
+    let resign = if editor.resign { "on" } else { "off" };
+    let title = format!(
+        " Edit #{} · Ctrl-s send · Ctrl-r re-sign: {resign} · Esc discard ",
+        editor.id
+    );
+    frame.render_widget(Clear, area);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(Style::new().fg(ratatui::style::Color::Yellow))
+        .title(Span::styled(title, theme::title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(&editor.text, inner);
+}

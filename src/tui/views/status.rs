@@ -31,6 +31,35 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
             );
         }
     }
+    if let Mode::Prompt { purpose, input } = &app.mode {
+        let what = match purpose {
+            crate::tui::app::Purpose::Resend { id } => format!("Resend #{id} to: "),
+            crate::tui::app::Purpose::Sample { name } => format!("Send {name} to: "),
+        };
+        let [bar_area, hint_area] = ratatui::layout::Layout::vertical([
+            ratatui::layout::Constraint::Length(1),
+            ratatui::layout::Constraint::Length(1),
+        ])
+        .areas(areas.filter);
+        frame.render_widget(
+            Line::from(vec![
+                Span::styled(what, Style::new().fg(Color::Yellow)),
+                Span::raw(visible(input).into_owned()),
+                Span::styled("▏", Style::new().fg(Color::Yellow)),
+            ]),
+            bar_area,
+        );
+        let resign = if app.resign { "[x]" } else { "[ ]" };
+        let hint = match purpose {
+            crate::tui::app::Purpose::Resend { .. } => format!(
+                " {resign} re-sign with the provider's secret (Tab)   an origin (http://host:port) keeps the captured path"
+            ),
+            crate::tui::app::Purpose::Sample { .. } => {
+                " signed when a secret for its provider is configured".to_owned()
+            }
+        };
+        frame.render_widget(Line::styled(hint, theme::dim()), hint_area);
+    }
     let line = match (&app.mode, &app.toast) {
         (Mode::Filter { .. }, _) => hint_line(&[
             ("Enter", "apply"),
@@ -51,6 +80,26 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
             Span::raw(" no"),
         ]),
         (Mode::CopyMenu, _) => hint_line(&[("b h u c m", "choose"), ("Esc", "cancel")]),
+        (Mode::Prompt { .. }, _) => hint_line(&[
+            ("Enter", "send"),
+            ("Tab", "re-sign on/off"),
+            ("Esc", "cancel"),
+        ]),
+        (_, _) if app.sending.is_some() => {
+            let label = app
+                .sending
+                .as_ref()
+                .map(|s| s.label.clone())
+                .unwrap_or_default();
+            Line::from(vec![
+                Span::styled(
+                    format!(" ⟳ {}… ", visible(&label)),
+                    Style::new().fg(Color::Yellow),
+                ),
+                Span::styled(" Esc ", theme::key()),
+                Span::raw(" cancel"),
+            ])
+        }
         (_, Some(Toast::Info(text))) => {
             Line::styled(format!(" {}", visible(text)), Style::new().fg(Color::Green))
         }

@@ -1,0 +1,210 @@
+//! Resending, editing and sample events from the UI: the target prompt, the
+//! in-terminal editor, the sample picker and the in-flight send.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use super::{App, Mode, Toast};
+use crate::model::RequestId;
+use crate::resend::{self, OutgoingRequest};
+use crate::tui::msg::{Effect, Outbound};
+
+/// What a target prompt is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Resend { id: RequestId },
+    Sample { name: String },
+}
+
+/// A request being edited in the terminal before it is sent.
+#[derive(Debug)]
+pub struct Editor {
+    pub id: RequestId,
+    pub text: TextArea<'static>,
+    pub resign: bool,
+}
+
+/// A send in flight, for the status line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sending {
+    pub label: String,
+}
+
+impl App {
+    pub(super) fn start_resend(&mut self) -> Vec<Effect> {
+        let Some(id) = self.selected_row().map(|r| r.id) else {
+            return Vec::new();
+        };
+        self.mode = Mode::Prompt {
+            purpose: Purpose::Resend { id },
+            input: self.last_target.clone(),
+        };
+        Vec::new()
+    }
+
+    /// Opens the selected request as an editable HTTP message addressed to
+    /// the last target.
+    pub(super) fn start_edit(&mut self, external: bool) -> Vec<Effect> {
+        let Some(shown) = &self.shown else {
+            self.toast = Some(Toast::Error("no request loaded to edit".into()));
+            return Vec::new();
+        };
+        let id = shown.detail.summary.id;
+        let outgoing = match OutgoingRequest::from_capture(&shown.detail, &self.last_target) {
+            Ok(o) => o,
+            Err(e) => {
+                self.toast = Some(Toast::Error(e.to_string()));
+                return Vec::new();
+            }
+        };
+        let text = resend::to_message_file(&outgoing);
+        if external {
+            return vec![Effect::ExternalEdit {
+                id,
+                text,
+                resign: self.resign,
+            }];
+        }
+        let lines = String::from_utf8_lossy(&text)
+            .split('\n')
+            .map(str::to_owned)
+            .collect();
+        self.editor = Some(Editor {
+            id,
+            text: TextArea::new(lines),
+            resign: self.resign,
+        });
+        Vec::new()
+    }
+
+    pub(super) fn editor_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(editor) = self.editor.as_mut() else {
+            return Vec::new();
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                self.editor = None;
+                self.toast = Some(Toast::Info("edit discarded".into()));
+                Vec::new()
+            }
+            KeyCode::Char('s') if ctrl => {
+                let text = editor.text.lines().join("\n").into_bytes();
+                let (id, resign) = (editor.id, editor.resign);
+                self.editor = None;
+                self.send(Outbound::Edited { id, text, resign })
+            }
+            KeyCode::Char('r') if ctrl => {
+                editor.resign = !editor.resign;
+                Vec::new()
+            }
+            _ => {
+                editor.text.input(key);
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn prompt_key(
+        &mut self,
+        key: KeyEvent,
+        purpose: Purpose,
+        mut input: String,
+    ) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Esc => Vec::new(),
+            KeyCode::Tab => {
+                self.resign = !self.resign;
+                self.mode = Mode::Prompt { purpose, input };
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                let target = input.trim().to_owned();
+                if target.is_empty() {
+                    self.mode = Mode::Prompt { purpose, input };
+                    return Vec::new();
+                }
+                self.last_target.clone_from(&target);
+                let outbound = match purpose {
+                    Purpose::Resend { id } => Outbound::Resend {
+                        id,
+                        target,
+                        resign: self.resign,
+                    },
+                    Purpose::Sample { name } => Outbound::Sample { name, target },
+                };
+                self.send(outbound)
+            }
+            code => {
+                match code {
+                    KeyCode::Backspace => {
+                        input.pop();
+                    }
+                    KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        input.clear()
+                    }
+                    KeyCode::Char(c) => input.push(c),
+                    _ => {}
+                }
+                self.mode = Mode::Prompt { purpose, input };
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn samples_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
+        let count = resend::samples::all().len();
+        match key.code {
+            KeyCode::Esc => Vec::new(),
+            KeyCode::Char('j') | KeyCode::Down => {
+                self.mode = Mode::Samples {
+                    selected: (selected + 1).min(count.saturating_sub(1)),
+                };
+                Vec::new()
+            }
+            KeyCode::Char('k') | KeyCode::Up => {
+                self.mode = Mode::Samples {
+                    selected: selected.saturating_sub(1),
+                };
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                let Some(sample) = resend::samples::all().into_iter().nth(selected) else {
+                    return Vec::new();
+                };
+                // A demo target: this listener itself, unless a target was used before.
+                let input = match (&self.source, self.last_target_used) {
+                    (super::Source::Listening { url, .. }, false) => url.clone(),
+                    _ => self.last_target.clone(),
+                };
+                self.mode = Mode::Prompt {
+                    purpose: Purpose::Sample { name: sample.name },
+                    input,
+                };
+                Vec::new()
+            }
+            _ => {
+                self.mode = Mode::Samples { selected };
+                Vec::new()
+            }
+        }
+    }
+
+    fn send(&mut self, outbound: Outbound) -> Vec<Effect> {
+        self.last_target_used = true;
+        self.sending = Some(Sending {
+            label: outbound.label(),
+        });
+        vec![Effect::Send(outbound)]
+    }
+
+    /// A send finished (or failed, or was cancelled): say how.
+    pub(super) fn sent(&mut self, result: Result<String, String>) -> Vec<Effect> {
+        self.sending = None;
+        self.toast = Some(match result {
+            Ok(text) => Toast::Info(text),
+            Err(text) => Toast::Error(text),
+        });
+        Vec::new()
+    }
+}
