@@ -196,3 +196,79 @@ fn open_shows_a_file_another_process_is_writing_live_and_read_only() {
     tmux.keys(&["q"]);
     tmux.wait_for("the program to exit", |s| s.contains("EXITED:0"));
 }
+
+#[test]
+fn resend_and_edit_a_header_and_a_body_field_from_the_ui() {
+    let app = common::Recorder::start(vec![(202, "accepted")]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("edit.sqlite3");
+    let command = format!(
+        "{} --port 0 --db {}; echo EXITED:$?; sleep 600",
+        env!("CARGO_BIN_EXE_hookscope"),
+        db.display()
+    );
+    let tmux = Tmux::start(&command);
+    let screen = tmux.wait_for("the listening header", |s| {
+        s.contains("listening http://127.0.0.1:")
+    });
+    let addr: std::net::SocketAddr = screen
+        .split("listening http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|a| a.parse().ok())
+        .expect("header names the address");
+    assert_eq!(
+        post_json(
+            addr,
+            "/hooks/lead?src=web",
+            r#"{"event":"lead.captured","n":1}"#
+        ),
+        200
+    );
+    tmux.wait_for("the captured row", |s| {
+        s.contains("/hooks/lead?src=web") && s.contains("Request #1")
+    });
+
+    // r: resend unchanged to the target typed at the prompt.
+    tmux.keys(&["r"]);
+    tmux.wait_for("the target prompt", |s| s.contains("Resend #1 to:"));
+    tmux.keys(&["C-u"]);
+    tmux.keys(&[&format!("http://{}", app.addr)]);
+    tmux.keys(&["Enter"]);
+    let (head, body) = common::split_request(&app.next());
+    assert_eq!(head[0], "POST /hooks/lead?src=web HTTP/1.1");
+    assert_eq!(body, br#"{"event":"lead.captured","n":1}"#);
+    tmux.wait_for("the outcome", |s| s.contains("202 Accepted"));
+
+    // e: edit a header and a body field in the terminal, then Ctrl-s.
+    tmux.keys(&["e"]);
+    tmux.wait_for("the editor", |s| {
+        s.contains("Edit #1")
+            && s.contains(&format!(
+                "POST http://{}/hooks/lead?src=web HTTP/1.1",
+                app.addr
+            ))
+    });
+    tmux.keys(&["Down", "Home"]);
+    tmux.keys(&["X-Edited: yes"]);
+    tmux.keys(&["Enter", "M->", "End", "BSpace"]);
+    tmux.keys(&[r#","edited":true}"#]);
+    tmux.wait_for("the edits on screen", |s| {
+        s.contains(r#""edited":true}"#) && s.contains("X-Edited: yes")
+    });
+    tmux.keys(&["C-s"]);
+    let (head, body) = common::split_request(&app.next());
+    assert!(
+        head.iter().any(|l| l.eq_ignore_ascii_case("x-edited: yes")),
+        "{head:?}"
+    );
+    assert_eq!(body, br#"{"event":"lead.captured","n":1,"edited":true}"#);
+
+    // Both sends are stored and listed in the Attempts tab.
+    tmux.keys(&["7"]);
+    tmux.wait_for("two attempts", |s| {
+        s.matches("resend").count() >= 2 && s.contains("202")
+    });
+    tmux.keys(&["q"]);
+    tmux.wait_for("the program to exit", |s| s.contains("EXITED:0"));
+}

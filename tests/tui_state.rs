@@ -316,3 +316,39 @@ fn q_quits() {
     assert!(app.quit);
     assert!(matches!(effects.as_slice(), [Effect::Quit]));
 }
+
+#[test]
+fn a_resend_asks_for_the_target_shows_progress_and_can_be_cancelled() {
+    use hookscope::tui::msg::Outbound;
+    let (mut app, _) = listening();
+    window(&mut app, rows(3, 1), Placement::Replace);
+    key(&mut app, KeyCode::Char('r'));
+    assert!(matches!(&app.mode, Mode::Prompt { input, .. } if input == "http://localhost:3000"));
+    key(&mut app, KeyCode::Tab);
+    assert!(app.resign, "Tab toggles re-signing");
+    for _ in 0.."http://localhost:3000".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    for c in "http://127.0.0.1:9".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let effects = key(&mut app, KeyCode::Enter);
+    match effects.as_slice() {
+        [Effect::Send(Outbound::Resend { id, target, resign })] => {
+            assert_eq!(*id, RequestId(3));
+            assert_eq!(target, "http://127.0.0.1:9");
+            assert!(*resign);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(app.sending.is_some(), "progress is shown while sending");
+    assert_eq!(
+        app.last_target, "http://127.0.0.1:9",
+        "remembered for next time"
+    );
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(matches!(effects.as_slice(), [Effect::CancelSend]));
+    app.update(Msg::Sent(Err("cancelled".into())));
+    assert!(app.sending.is_none());
+    assert_eq!(app.toast, Some(Toast::Error("cancelled".into())));
+}

@@ -262,6 +262,46 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         C::Global,
+        &[K::Char('r')],
+        "r",
+        A::Resend,
+        "resend the request (asks for the target; Tab toggles re-signing)",
+        Some("resend"),
+    ),
+    bind(
+        C::Global,
+        &[K::Char('e')],
+        "e",
+        A::Edit,
+        "edit, then send (Ctrl-s sends, Ctrl-r toggles re-signing, Esc discards)",
+        Some("edit"),
+    ),
+    bind(
+        C::Global,
+        &[K::Char('E')],
+        "E",
+        A::ExternalEdit,
+        "edit in $EDITOR as an HTTP message file, then send",
+        None,
+    ),
+    bind(
+        C::Global,
+        &[K::Char('n')],
+        "n",
+        A::Samples,
+        "send a sample event (signed when a secret is configured)",
+        None,
+    ),
+    bind(
+        C::Global,
+        &[K::Char('V')],
+        "V",
+        A::Reverify,
+        "re-read secrets and re-check every stored signature",
+        None,
+    ),
+    bind(
+        C::Global,
         &[K::Char('?')],
         "?",
         A::Help,
@@ -319,6 +359,41 @@ mod tests {
         assert_eq!(action_for(key(K::Esc), C::Detail), Some(A::Back));
         assert_eq!(action_for(key(K::Char('3')), C::Detail), Some(A::Tab(2)));
         assert_eq!(action_for(key(K::Char('z')), C::List), None);
+    }
+
+    #[test]
+    fn every_action_has_a_key() {
+        let actions = [
+            A::Up,
+            A::Down,
+            A::PageUp,
+            A::PageDown,
+            A::First,
+            A::Last,
+            A::Focus,
+            A::Back,
+            A::PrevTab,
+            A::NextTab,
+            A::Tab(0),
+            A::Tab(6),
+            A::Filter,
+            A::ToggleFollow,
+            A::Copy,
+            A::Delete,
+            A::Reverify,
+            A::Resend,
+            A::Edit,
+            A::ExternalEdit,
+            A::Samples,
+            A::Help,
+            A::Quit,
+        ];
+        for action in actions {
+            assert!(
+                BINDINGS.iter().any(|b| b.action == action),
+                "{action:?} has no key"
+            );
+        }
     }
 
     #[test]
