@@ -6,33 +6,6 @@ use hookscope::filter::Filter;
 use proptest::prelude::*;
 use rusqlite::Connection;
 
-/// The `requests` and `request_data` tables exactly as the store creates them.
-const DDL: &str = r"
-CREATE TABLE requests (
-    id             INTEGER PRIMARY KEY,
-    received_at    INTEGER NOT NULL,          -- unix microseconds
-    method         TEXT    NOT NULL,
-    target         TEXT    NOT NULL,          -- path and query as received
-    http_version   TEXT    NOT NULL,
-    remote_addr    TEXT    NOT NULL,
-    content_type   TEXT,
-    body_size      INTEGER NOT NULL,          -- size as sent
-    body_truncated INTEGER NOT NULL,
-    status         INTEGER NOT NULL,          -- status of our answer
-    event_type     TEXT,
-    sig_provider   TEXT,
-    sig_status     TEXT
-);
--- Headers and bodies live apart so list scans never read their pages.
-CREATE TABLE request_data (
-    request_id       INTEGER PRIMARY KEY REFERENCES requests(id) ON DELETE CASCADE,
-    headers          BLOB NOT NULL,
-    body             BLOB NOT NULL,
-    response_headers BLOB NOT NULL,
-    response_body    BLOB NOT NULL
-);
-";
-
 /// method, target, content type, status, event type, sig status, headers, body.
 type Row = (
     &'static str,
@@ -123,8 +96,8 @@ fn encode_headers(headers: &[(&str, Vec<u8>)]) -> Vec<u8> {
 
 fn fixture() -> (tempfile::TempDir, Connection) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let conn = Connection::open(dir.path().join("capture.sqlite")).expect("open");
-    conn.execute_batch(DDL).expect("schema");
+    // The store's own schema, created the way the store creates it.
+    let conn = hookscope::store::open_write(&dir.path().join("capture.sqlite")).expect("open");
     conn.execute_batch("BEGIN").expect("begin");
     for (i, (method, target, ct, status, event, sig, headers, body)) in
         rows().into_iter().enumerate()

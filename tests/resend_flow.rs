@@ -23,6 +23,15 @@ fn forward_to(target: String, timeout: Duration) -> Option<Forward> {
     })
 }
 
+/// Header lines of a raw request head as name/value pairs.
+fn headers_of(head: &[String]) -> Vec<(String, Vec<u8>)> {
+    head[1..]
+        .iter()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.to_owned(), v.trim().as_bytes().to_vec()))
+        .collect()
+}
+
 fn header<'a>(head: &'a [String], name: &str) -> Option<&'a str> {
     head.iter().find_map(|l| {
         let (n, v) = l.split_once(':')?;
@@ -211,11 +220,7 @@ fn an_edited_and_resigned_resend_carries_the_edit_and_verifies_at_the_target() {
     assert_eq!(head[0], "POST /app/hook HTTP/1.1");
     assert_eq!(sent_body, br#"{"action":"closed","number":7}"#);
     assert_eq!(header(&head, "x-edited"), Some("yes"));
-    let headers: Vec<(String, Vec<u8>)> = head[1..]
-        .iter()
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.to_owned(), v.trim().as_bytes().to_vec()))
-        .collect();
+    let headers = headers_of(&head);
     let url = app.url("/app/hook");
     let view = RequestView {
         method: "POST",
@@ -270,11 +275,7 @@ fn a_signed_sample_verifies_at_the_target() {
             String::from_utf8_lossy(&out.stderr)
         );
         let (head, body) = split_request(&app.next());
-        let headers: Vec<(String, Vec<u8>)> = head[1..]
-            .iter()
-            .filter_map(|l| l.split_once(':'))
-            .map(|(n, v)| (n.to_owned(), v.trim().as_bytes().to_vec()))
-            .collect();
+        let headers = headers_of(&head);
         let url = format!(
             "http://{}{}",
             app.addr,

@@ -93,6 +93,19 @@ impl Drop for Tmux {
     }
 }
 
+/// Waits for the UI's header and returns the address it listens on.
+fn listening_addr(tmux: &Tmux) -> std::net::SocketAddr {
+    let screen = tmux.wait_for("the listening header", |s| {
+        s.contains("listening http://127.0.0.1:")
+    });
+    screen
+        .split("listening http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|a| a.parse().ok())
+        .expect("header names the address")
+}
+
 fn post_json(addr: std::net::SocketAddr, target: &str, body: &str) -> u16 {
     let request = format!(
         "POST {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -111,15 +124,7 @@ fn capture_inspect_filter_and_quit_in_a_real_terminal() {
         db.display()
     );
     let tmux = Tmux::start(&command);
-    let screen = tmux.wait_for("the listening header", |s| {
-        s.contains("listening http://127.0.0.1:")
-    });
-    let addr: std::net::SocketAddr = screen
-        .split("listening http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|a| a.parse().ok())
-        .expect("header names the address");
+    let addr = listening_addr(&tmux);
 
     assert_eq!(
         post_json(
@@ -208,15 +213,7 @@ fn resend_and_edit_a_header_and_a_body_field_from_the_ui() {
         db.display()
     );
     let tmux = Tmux::start(&command);
-    let screen = tmux.wait_for("the listening header", |s| {
-        s.contains("listening http://127.0.0.1:")
-    });
-    let addr: std::net::SocketAddr = screen
-        .split("listening http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|a| a.parse().ok())
-        .expect("header names the address");
+    let addr = listening_addr(&tmux);
     assert_eq!(
         post_json(
             addr,
