@@ -259,12 +259,17 @@ impl Config {
         self.db.clone().unwrap_or_else(crate::store::default_path)
     }
 
-    /// The client for resends and forwards, with this config's timeout and TLS choice.
-    pub fn client(&self) -> Result<crate::resend::Client, crate::resend::SendError> {
-        crate::resend::Client::new(crate::resend::ClientOptions {
+    /// Timeout and TLS choice for resends and forwards.
+    pub fn client_options(&self) -> crate::resend::ClientOptions {
+        crate::resend::ClientOptions {
             timeout: Duration::from_secs(self.forward_timeout),
             accept_invalid_certs: self.insecure,
-        })
+        }
+    }
+
+    /// The client for resends and forwards, with this config's timeout and TLS choice.
+    pub fn client(&self) -> Result<crate::resend::Client, crate::resend::SendError> {
+        crate::resend::Client::new(self.client_options())
     }
 
     pub fn capture(

@@ -352,3 +352,24 @@ fn a_resend_asks_for_the_target_shows_progress_and_can_be_cancelled() {
     assert!(app.sending.is_none());
     assert_eq!(app.toast, Some(Toast::Error("cancelled".into())));
 }
+
+#[test]
+fn capital_v_rechecks_every_signature_and_updates_the_badges() {
+    use hookscope::store::SignatureVerdict;
+    let (mut app, _) = listening();
+    window(&mut app, rows(3, 1), Placement::Replace);
+    let effects = key(&mut app, KeyCode::Char('V'));
+    assert!(matches!(effects.as_slice(), [Effect::Reverify]));
+    app.update(Msg::Reverified(vec![SignatureVerdict {
+        id: RequestId(2),
+        provider: Some("stripe".into()),
+        status: "valid".into(),
+    }]));
+    let row = app
+        .rows
+        .iter()
+        .find(|r| r.id == RequestId(2))
+        .expect("row 2");
+    assert_eq!(row.sig_status.as_deref(), Some("valid"));
+    assert_eq!(row.sig_provider.as_deref(), Some("stripe"));
+}

@@ -121,6 +121,7 @@ async fn listen(
             store_events: Some(events),
             verifier,
             reload: Some(reload),
+            client: config.client_options(),
         };
         let ui = tokio::select! {
             result = tui::run(options) => result,
@@ -239,6 +240,7 @@ pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
         store_events: None,
         verifier: SharedVerifier::new(verifier),
         reload: None,
+        client: config.client_options(),
     }))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -49,6 +49,8 @@ pub struct UiOptions {
     pub verifier: SharedVerifier,
     /// Re-reads secrets for `V`; absent when there is no config to re-read.
     pub reload: Option<Reload>,
+    /// Timeout and TLS choice for resends and sample sends.
+    pub client: crate::resend::ClientOptions,
 }
 
 /// Runs the UI on the real terminal until the user quits.
@@ -172,6 +174,7 @@ where
         verifier: options.verifier,
         reload: options.reload.map(std::sync::Arc::new),
         client: None,
+        client_options: options.client,
         in_flight: None,
     };
     let (mut app, effects) = App::new(options.source, read_only, size);
@@ -233,6 +236,7 @@ struct Runner {
     verifier: SharedVerifier,
     reload: Option<std::sync::Arc<Reload>>,
     client: Option<crate::resend::Client>,
+    client_options: crate::resend::ClientOptions,
     in_flight: Option<tokio::task::AbortHandle>,
 }
 
@@ -316,7 +320,7 @@ impl Runner {
     fn send(&mut self, outbound: msg::Outbound) {
         let client = match &self.client {
             Some(c) => c.clone(),
-            None => match crate::resend::Client::new(crate::resend::ClientOptions::default()) {
+            None => match crate::resend::Client::new(self.client_options.clone()) {
                 Ok(c) => self.client.insert(c).clone(),
                 Err(e) => {
                     let _ = self.msgs.send(Msg::Sent(Err(e.to_string())));
