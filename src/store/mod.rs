@@ -1,6 +1,7 @@
 //! The capture file: opening and checking it, the writer thread that owns the
 //! write connection, and read queries for the list and the detail view.
 
+mod checkpoint;
 mod codec;
 mod error;
 mod query;

@@ -2,12 +2,12 @@
 //! queued in one transaction, and only then acknowledges each request.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc as std_mpsc;
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params};
 use tokio::sync::{mpsc, oneshot};
 
+use super::checkpoint::Checkpointer;
 use super::{FileId, StoreError, codec};
 use crate::model::{Answer, NewAttempt, NewRequest, RequestId, RequestSummary, header_value};
 
@@ -380,49 +380,5 @@ impl WriterState {
         }
         tx.commit().map_err(sqlite)?;
         Ok(rows)
-    }
-}
-
-/// Runs passive checkpoints on its own connection, so the writer never
-/// pauses to copy WAL pages into the database (this halves tail latency
-/// under load compared with SQLite's built-in autocheckpoint).
-struct Checkpointer {
-    nudges: Option<std_mpsc::SyncSender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Checkpointer {
-    fn start(path: &Path) -> Result<Checkpointer, StoreError> {
-        let conn = Connection::open(path).map_err(|e| StoreError::sqlite(path, e))?;
-        let (tx, rx) = std_mpsc::sync_channel::<()>(1);
-        let thread = std::thread::Builder::new()
-            .name("store-checkpoint".into())
-            .spawn(move || {
-                while rx.recv().is_ok() {
-                    // A failed passive checkpoint is retried on the next nudge.
-                    let _ = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
-                }
-            })
-            .map_err(|e| StoreError::io(path, e))?;
-        Ok(Checkpointer {
-            nudges: Some(tx),
-            thread: Some(thread),
-        })
-    }
-
-    fn nudge(&self) {
-        if let Some(tx) = &self.nudges {
-            // A nudge already pending covers this one too.
-            let _ = tx.try_send(());
-        }
-    }
-}
-
-impl Drop for Checkpointer {
-    fn drop(&mut self) {
-        self.nudges = None;
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
