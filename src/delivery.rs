@@ -120,3 +120,57 @@ pub fn resign(
         .extend(fresh.into_iter().map(|(n, v)| (n, v.into_bytes())));
     Ok(())
 }
+
+/// Re-signs `req` as the provider the captured request was signed by (its
+/// stored verdict, else detection), with that provider's configured secret.
+pub fn resign_as_captured(
+    req: &mut OutgoingRequest,
+    detail: &crate::model::RequestDetail,
+    verifier: &crate::verifier::Verifier,
+) -> Result<(), String> {
+    let s = &detail.summary;
+    let provider = s
+        .sig_provider
+        .as_deref()
+        .and_then(|p| p.parse::<ProviderId>().ok())
+        .or_else(|| {
+            verifier
+                .check(&s.method, &s.target, &detail.headers, &detail.body)
+                .provider
+        })
+        .ok_or("cannot re-sign: the request is not signed by a known provider")?;
+    let secret = verifier.secret_for(provider).ok_or_else(|| {
+        format!(
+            "cannot re-sign: no secret for {0}; give --secret {0}=SECRET or configure one",
+            provider.as_str()
+        )
+    })?;
+    resign(req, provider, secret, verifier.generic(), verifier.clock()).map_err(|e| e.to_string())
+}
+
+/// Opens `text` in `$VISUAL`/`$EDITOR` (else `vi`) as a `.http` file and
+/// returns what was saved. The caller owns the terminal around this.
+pub fn edit_in_editor(text: &[u8]) -> Result<Vec<u8>, String> {
+    let file = tempfile::Builder::new()
+        .prefix("hookscope-")
+        .suffix(".http")
+        .tempfile()
+        .map_err(|e| format!("cannot create a temporary file: {e}"))?;
+    std::fs::write(file.path(), text)
+        .map_err(|e| format!("cannot write {}: {e}", file.path().display()))?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_owned());
+    // `$EDITOR` may carry arguments (`code --wait`): run it through the shell.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status()
+        .map_err(|e| format!("cannot start {editor}: {e}"))?;
+    if !status.success() {
+        return Err(format!("{editor} exited with {status}; nothing sent"));
+    }
+    std::fs::read(file.path()).map_err(|e| format!("cannot read the edited file: {e}"))
+}

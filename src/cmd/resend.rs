@@ -12,9 +12,8 @@ use crate::delivery;
 use crate::model::RequestId;
 use crate::resend::{self, OutgoingRequest};
 use crate::sanitize::{visible, visible_bytes};
-use crate::signature::ProviderId;
 use crate::store::{Reader, Writer};
-use crate::verifier::{Clock, Verifier};
+use crate::verifier::Verifier;
 
 pub fn run(args: &ResendArgs) -> anyhow::Result<ExitCode> {
     let (mut config, _) = Config::load(args.config.as_deref())?;
@@ -34,27 +33,7 @@ pub fn run(args: &ResendArgs) -> anyhow::Result<ExitCode> {
     }
     if args.resign {
         let verifier = Verifier::new(&config, &args.secrets, |name| std::env::var(name).ok())?;
-        let s = &detail.summary;
-        let provider = s
-            .sig_provider
-            .as_deref()
-            .and_then(|p| p.parse::<ProviderId>().ok())
-            .or_else(|| {
-                verifier
-                    .check(&s.method, &s.target, &detail.headers, &detail.body)
-                    .provider
-            })
-            .context("cannot re-sign: the request is not signed by a known provider")?;
-        let secret = verifier.secret_for(provider).with_context(|| {
-            format!("cannot re-sign: give --secret {}=SECRET", provider.as_str())
-        })?;
-        delivery::resign(
-            &mut req,
-            provider,
-            secret,
-            verifier.generic(),
-            Clock::System,
-        )?;
+        delivery::resign_as_captured(&mut req, &detail, &verifier).map_err(anyhow::Error::msg)?;
     }
     let client = config.client()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -98,26 +77,7 @@ pub fn run(args: &ResendArgs) -> anyhow::Result<ExitCode> {
 
 /// The request as an HTTP message file in `$VISUAL`/`$EDITOR`; returns what was saved.
 fn edit(req: &OutgoingRequest) -> anyhow::Result<OutgoingRequest> {
-    let file = tempfile::Builder::new()
-        .prefix("hookscope-")
-        .suffix(".http")
-        .tempfile()
-        .context("cannot create a temporary file")?;
-    std::fs::write(file.path(), resend::to_message_file(req))?;
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".to_owned());
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(file.path())
-        .status()
-        .with_context(|| format!("cannot start {editor}"))?;
-    anyhow::ensure!(
-        status.success(),
-        "{editor} exited with {status}; nothing sent"
-    );
-    let text = std::fs::read(file.path())?;
+    let text =
+        delivery::edit_in_editor(&resend::to_message_file(req)).map_err(anyhow::Error::msg)?;
     Ok(resend::parse_message_file(&text)?)
 }

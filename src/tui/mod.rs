@@ -88,34 +88,12 @@ fn external_edit(text: &[u8]) -> Result<Vec<u8>, String> {
     use crossterm::terminal::{
         EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
     };
-    let file = tempfile::Builder::new()
-        .prefix("hookscope-")
-        .suffix(".http")
-        .tempfile()
-        .map_err(|e| format!("cannot create a temporary file: {e}"))?;
-    std::fs::write(file.path(), text)
-        .map_err(|e| format!("cannot write {}: {e}", file.path().display()))?;
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".to_owned());
     let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen);
     let _ = disable_raw_mode();
-    // `$EDITOR` may carry arguments (`code --wait`): run it through the shell.
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(file.path())
-        .status();
+    let edited = crate::delivery::edit_in_editor(text);
     let _ = enable_raw_mode();
     let _ = crossterm::execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture);
-    match status {
-        Ok(s) if s.success() => {
-            std::fs::read(file.path()).map_err(|e| format!("cannot read the edited file: {e}"))
-        }
-        Ok(s) => Err(format!("{editor} exited with {s}; nothing sent")),
-        Err(e) => Err(format!("cannot start {editor}: {e}")),
-    }
+    edited
 }
 
 struct RestoreOnDrop;

@@ -27,7 +27,7 @@ pub async fn perform(outbound: Outbound, ctx: Ctx) -> Result<String, String> {
             let mut req =
                 OutgoingRequest::from_capture(&detail, &target).map_err(|e| e.to_string())?;
             if resign {
-                resign_as_captured(&mut req, &detail, &ctx.verifier)?;
+                delivery::resign_as_captured(&mut req, &detail, &ctx.verifier)?;
             }
             (Some(id), "resend", req)
         }
@@ -36,7 +36,7 @@ pub async fn perform(outbound: Outbound, ctx: Ctx) -> Result<String, String> {
                 .map_err(|e| format!("the edited request: {e}"))?;
             if resign {
                 let detail = load(&ctx.db, id).await?;
-                resign_as_captured(&mut req, &detail, &ctx.verifier)?;
+                delivery::resign_as_captured(&mut req, &detail, &ctx.verifier)?;
             }
             (Some(id), "resend", req)
         }
@@ -95,31 +95,4 @@ async fn load(db: &std::path::Path, id: RequestId) -> Result<RequestDetail, Stri
     })
     .await
     .map_err(|e| e.to_string())?
-}
-
-/// Re-signs as the provider the capture was signed by, with its configured secret.
-fn resign_as_captured(
-    req: &mut OutgoingRequest,
-    detail: &RequestDetail,
-    verifier: &Verifier,
-) -> Result<(), String> {
-    let s = &detail.summary;
-    let provider = s
-        .sig_provider
-        .as_deref()
-        .and_then(|p| p.parse::<ProviderId>().ok())
-        .or_else(|| {
-            verifier
-                .check(&s.method, &s.target, &detail.headers, &detail.body)
-                .provider
-        })
-        .ok_or("cannot re-sign: the request is not signed by a known provider")?;
-    let secret = verifier.secret_for(provider).ok_or_else(|| {
-        format!(
-            "cannot re-sign: no secret configured for {}",
-            provider.as_str()
-        )
-    })?;
-    delivery::resign(req, provider, secret, verifier.generic(), verifier.clock())
-        .map_err(|e| e.to_string())
 }
