@@ -2,7 +2,7 @@
 //! `{ts}:{body}` keyed with the `pdl_ntfset_…` secret, within ±5 s.
 
 use super::mac::{self, HmacAlgorithm};
-use super::report::{Ctx, Stamp, Verification, Window, finish, try_macs};
+use super::report::{Ctx, Stamp, Verification, Window, finish_hmac_sha256_hex};
 use super::request::{Fault, parse_unix, shown};
 use super::sign::SignInput;
 
@@ -65,20 +65,13 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Err(f) => return v.fault(f),
     };
     let signed = signed_bytes(&p.ts, ctx.req.body);
-    v.set_signed(signed.clone());
-    let outcome = try_macs(
-        ctx,
-        &mut v,
-        &p.h1,
-        |key| mac::hmac(HmacAlgorithm::Sha256, key, &[&signed]),
-        |d| format!("h1={}", mac::to_hex(d)),
-    );
-    finish(
+    finish_hmac_sha256_hex(
         ctx,
         v,
-        outcome,
-        "h1 signature",
-        Some(Stamp::seconds(p.secs)),
+        signed,
+        &p.h1,
+        "h1",
+        Stamp::seconds(p.secs),
         Window::Symmetric,
     )
 }

@@ -264,6 +264,38 @@ fn secrets_phrase(n: usize) -> String {
 
 /// Turns a key outcome into the verdict: `unverified`, `invalid_signature`, or (after the
 /// window check) `expired` / `valid`. `what` names the signature (`"v1 signature"`).
+/// The common tail of the timestamped hex HMAC-SHA256 schemes (Stripe,
+/// Paddle, Slack, Zoom, Twitch): records the signed bytes, tries every
+/// secret against the received `{tag}=<hex>` values, and decides with the
+/// timestamp and window.
+pub(crate) fn finish_hmac_sha256_hex(
+    ctx: &Ctx,
+    mut v: Verification,
+    signed: Vec<u8>,
+    received: &[Vec<u8>],
+    tag: &str,
+    stamp: Stamp,
+    window: Window,
+) -> Verification {
+    use super::mac::{self, HmacAlgorithm};
+    v.set_signed(signed.clone());
+    let outcome = try_macs(
+        ctx,
+        &mut v,
+        received,
+        |key| mac::hmac(HmacAlgorithm::Sha256, key, &[&signed]),
+        |d| format!("{tag}={}", mac::to_hex(d)),
+    );
+    finish(
+        ctx,
+        v,
+        outcome,
+        &format!("{tag} signature"),
+        Some(stamp),
+        window,
+    )
+}
+
 pub(crate) fn finish(
     ctx: &Ctx,
     mut v: Verification,

@@ -3,7 +3,7 @@
 
 use super::mac::{self, HmacAlgorithm};
 use super::provider::{ProviderId, Status};
-use super::report::{Ctx, HandshakeResponse, Stamp, Verification, Window, finish, try_macs};
+use super::report::{Ctx, HandshakeResponse, Stamp, Verification, Window, finish_hmac_sha256_hex};
 use super::request::{Fault, parse_unix, shown};
 use super::sign::SignInput;
 
@@ -65,20 +65,13 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Err(f) => return v.fault(f),
     };
     let signed = signed_bytes(&ts, ctx.req.body);
-    v.set_signed(signed.clone());
-    let outcome = try_macs(
-        ctx,
-        &mut v,
-        &[received],
-        |key| mac::hmac(HmacAlgorithm::Sha256, key, &[&signed]),
-        |d| format!("v0={}", mac::to_hex(d)),
-    );
-    let mut v = finish(
+    let mut v = finish_hmac_sha256_hex(
         ctx,
         v,
-        outcome,
-        "v0 signature",
-        Some(Stamp::seconds(secs)),
+        signed,
+        &[received],
+        "v0",
+        Stamp::seconds(secs),
         Window::Symmetric,
     );
     if ctx.provider == ProviderId::Zoom && v.status == Status::Valid {

@@ -2,7 +2,7 @@
 //! with the whole `whsec_…` string; the window only rejects old timestamps.
 
 use super::mac::{self, HmacAlgorithm};
-use super::report::{Ctx, Stamp, Verification, Window, finish, try_macs};
+use super::report::{Ctx, Stamp, Verification, Window, finish_hmac_sha256_hex};
 use super::request::{Fault, parse_unix, shown};
 use super::sign::SignInput;
 
@@ -68,20 +68,13 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Err(f) => return v.fault(f),
     };
     let signed = signed_bytes(&p.t, ctx.req.body);
-    v.set_signed(signed.clone());
-    let outcome = try_macs(
-        ctx,
-        &mut v,
-        &p.v1,
-        |key| mac::hmac(HmacAlgorithm::Sha256, key, &[&signed]),
-        |d| format!("v1={}", mac::to_hex(d)),
-    );
-    finish(
+    finish_hmac_sha256_hex(
         ctx,
         v,
-        outcome,
-        "v1 signature",
-        Some(Stamp::seconds(p.secs)),
+        signed,
+        &p.v1,
+        "v1",
+        Stamp::seconds(p.secs),
         Window::PastOnly,
     )
 }

@@ -3,7 +3,7 @@
 
 use super::mac::{self, HmacAlgorithm};
 use super::provider::Status;
-use super::report::{Ctx, HandshakeResponse, Stamp, Verification, Window, finish, try_macs};
+use super::report::{Ctx, HandshakeResponse, Stamp, Verification, Window, finish_hmac_sha256_hex};
 use super::request::{Fault, shown};
 use super::sign::{SignError, SignInput};
 
@@ -48,20 +48,13 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Ok(p) => p,
         Err(f) => return v.fault(f),
     };
-    v.set_signed(signed.clone());
-    let outcome = try_macs(
-        ctx,
-        &mut v,
-        &[received],
-        |key| mac::hmac(HmacAlgorithm::Sha256, key, &[&signed]),
-        |d| format!("sha256={}", mac::to_hex(d)),
-    );
-    let mut v = finish(
+    let mut v = finish_hmac_sha256_hex(
         ctx,
         v,
-        outcome,
-        "sha256 signature",
-        Some(stamp),
+        signed,
+        &[received],
+        "sha256",
+        stamp,
         Window::Symmetric,
     );
     if v.status == Status::Valid {
