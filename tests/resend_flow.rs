@@ -32,6 +32,11 @@ fn headers_of(head: &[String]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// Runs `hookscope send ARGS`.
+fn send_sample(args: &[&str]) -> std::process::Output {
+    bin().arg("send").args(args).output().expect("send")
+}
+
 fn header<'a>(head: &'a [String], name: &str) -> Option<&'a str> {
     head.iter().find_map(|l| {
         let (n, v) = l.split_once(':')?;
@@ -309,19 +314,15 @@ fn a_signed_sample_verifies_at_the_target() {
 #[test]
 fn sends_retry_on_5xx_and_stop_on_success() {
     let app = Recorder::start(vec![(503, "busy"), (500, "oops"), (200, "ok")]);
-    let out = bin()
-        .args([
-            "send",
-            "lead.captured",
-            "--to",
-            &app.url("/x"),
-            "--retries",
-            "4",
-            "--retry-delays",
-            "10ms,20ms",
-        ])
-        .output()
-        .expect("send");
+    let out = send_sample(&[
+        "lead.captured",
+        "--to",
+        &app.url("/x"),
+        "--retries",
+        "4",
+        "--retry-delays",
+        "10ms,20ms",
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -349,19 +350,15 @@ fn sends_retry_on_5xx_and_stop_on_success() {
 #[test]
 fn sends_give_up_after_the_schedule_and_do_not_retry_4xx() {
     let app = Recorder::start(vec![(503, "busy")]);
-    let out = bin()
-        .args([
-            "send",
-            "new_order",
-            "--to",
-            &app.url("/x"),
-            "--retries",
-            "2",
-            "--retry-delays",
-            "5ms",
-        ])
-        .output()
-        .expect("send");
+    let out = send_sample(&[
+        "new_order",
+        "--to",
+        &app.url("/x"),
+        "--retries",
+        "2",
+        "--retry-delays",
+        "5ms",
+    ]);
     assert!(!out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).lines().count(),
@@ -369,19 +366,15 @@ fn sends_give_up_after_the_schedule_and_do_not_retry_4xx() {
         "first try and two retries"
     );
     let app = Recorder::start(vec![(404, "no")]);
-    let out = bin()
-        .args([
-            "send",
-            "new_order",
-            "--to",
-            &app.url("/x"),
-            "--retries",
-            "3",
-            "--retry-delays",
-            "5ms",
-        ])
-        .output()
-        .expect("send");
+    let out = send_sample(&[
+        "new_order",
+        "--to",
+        &app.url("/x"),
+        "--retries",
+        "3",
+        "--retry-delays",
+        "5ms",
+    ]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).lines().count(),
         1,

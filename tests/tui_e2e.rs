@@ -13,6 +13,15 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// Runs `hookscope ARGS` in a new tmux session; after it exits the pane
+    /// shows `EXITED:<code>` and stays open for inspection.
+    fn hookscope(args: &str) -> Tmux {
+        Tmux::start(&format!(
+            "{} {args}; echo EXITED:$?; sleep 600",
+            env!("CARGO_BIN_EXE_hookscope")
+        ))
+    }
+
     fn start(command: &str) -> Tmux {
         assert!(
             Command::new("tmux")
@@ -118,12 +127,7 @@ fn post_json(addr: std::net::SocketAddr, target: &str, body: &str) -> u16 {
 fn capture_inspect_filter_and_quit_in_a_real_terminal() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("e2e.sqlite3");
-    let command = format!(
-        "{} --port 0 --db {}; echo EXITED:$?; sleep 600",
-        env!("CARGO_BIN_EXE_hookscope"),
-        db.display()
-    );
-    let tmux = Tmux::start(&command);
+    let tmux = Tmux::hookscope(&format!("--port 0 --db {}", db.display()));
     let addr = listening_addr(&tmux);
 
     assert_eq!(
@@ -183,12 +187,7 @@ fn open_shows_a_file_another_process_is_writing_live_and_read_only() {
     let db = dir.path().join("shared.sqlite3");
     let writer = common::Binary::start(&db, &[]);
     assert_eq!(post_json(writer.addr, "/before-open", r#"{"n":1}"#), 200);
-    let command = format!(
-        "{} open {}; echo EXITED:$?; sleep 600",
-        env!("CARGO_BIN_EXE_hookscope"),
-        db.display()
-    );
-    let tmux = Tmux::start(&command);
+    let tmux = Tmux::hookscope(&format!("open {}", db.display()));
     tmux.wait_for("the offline header and the first row", |s| {
         s.contains("offline: ") && s.contains("/before-open")
     });
@@ -207,12 +206,7 @@ fn resend_and_edit_a_header_and_a_body_field_from_the_ui() {
     let app = common::Recorder::start(vec![(202, "accepted")]);
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("edit.sqlite3");
-    let command = format!(
-        "{} --port 0 --db {}; echo EXITED:$?; sleep 600",
-        env!("CARGO_BIN_EXE_hookscope"),
-        db.display()
-    );
-    let tmux = Tmux::start(&command);
+    let tmux = Tmux::hookscope(&format!("--port 0 --db {}", db.display()));
     let addr = listening_addr(&tmux);
     assert_eq!(
         post_json(
