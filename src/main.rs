@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// mimalloc: the capture path allocates and frees across threads (handlers
+// and the store writer), where it costs a fraction of glibc's malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = hookscope::cli::Cli::parse();
     match hookscope::run(cli) {

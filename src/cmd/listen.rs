@@ -155,10 +155,15 @@ async fn print_events(mut events: mpsc::UnboundedReceiver<StoreEvent>) -> u64 {
         match event {
             StoreEvent::Captured(rows) => {
                 captured += rows.len() as u64;
-                let mut out = std::io::stdout().lock();
+                // One write per commit: stdout is line-buffered, and a write
+                // per line costs a syscall per request under load.
+                let mut text = String::new();
                 for row in &rows {
-                    let _ = writeln!(out, "{}", log_line(row));
+                    text.push_str(&log_line(row));
+                    text.push('\n');
                 }
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(text.as_bytes());
                 let _ = out.flush();
             }
             StoreEvent::Deleted(_) | StoreEvent::Reverified(_) | StoreEvent::Attempted(_) => {}

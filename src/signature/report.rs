@@ -16,9 +16,9 @@ pub struct Verification {
     pub detail: String,
     /// Parsed signature header fields, e.g. `[("t","1735..."),("v1","ab..")]`.
     pub header: Vec<(String, String)>,
-    /// Exact signed bytes as lossy UTF-8 (see `signed_bytes` for the bytes).
-    pub signed_content: Option<String>,
-    #[serde(skip)]
+    /// Exact signed bytes; serialised as lossy UTF-8 `signed_content`
+    /// (converted only when shown: every capture is verified).
+    #[serde(rename = "signed_content", serialize_with = "lossy_utf8")]
     pub signed_bytes: Option<Vec<u8>>,
     /// Expected signature(s), one per secret, written as they appear in the header.
     pub expected: Vec<String>,
@@ -42,6 +42,13 @@ pub struct Verification {
     pub handshake: Option<HandshakeResponse>,
 }
 
+fn lossy_utf8<S: serde::Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+    match bytes {
+        Some(b) => s.serialize_some(&String::from_utf8_lossy(b)),
+        None => s.serialize_none(),
+    }
+}
+
 /// Response an endpoint must send to a provider's handshake or challenge message.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HandshakeResponse {
@@ -58,7 +65,6 @@ impl Verification {
             status: Status::Unverified,
             detail: String::new(),
             header: Vec::new(),
-            signed_content: None,
             signed_bytes: None,
             expected: Vec::new(),
             received: Vec::new(),
@@ -92,7 +98,6 @@ impl Verification {
     }
 
     pub(crate) fn set_signed(&mut self, bytes: Vec<u8>) {
-        self.signed_content = Some(String::from_utf8_lossy(&bytes).into_owned());
         self.signed_bytes = Some(bytes);
     }
 

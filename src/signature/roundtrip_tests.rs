@@ -300,5 +300,13 @@ fn verdicts_never_contain_the_secret() {
             "{provider}"
         );
         assert!(!json.contains("signed_bytes"));
+        // Schemes that report what they signed show it as text.
+        if let Some(signed) = v.signed_bytes.as_deref() {
+            let shown = serde_json::json!(String::from_utf8_lossy(signed)).to_string();
+            assert!(
+                json.contains(&format!(r#""signed_content":{shown}"#)),
+                "{json}"
+            );
+        }
     }
 }
