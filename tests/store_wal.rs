@@ -30,7 +30,7 @@ fn request(n: usize) -> NewRequest {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_wal_stays_bounded_while_requests_keep_coming() {
-    const ROWS: usize = 40_000;
+    const ROWS: usize = 100_000;
     const IN_FLIGHT: usize = 64;
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("captures.sqlite3");
