@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::capture;
@@ -67,8 +66,7 @@ async fn listen(
     let verifier = SharedVerifier::new(verifier);
     let (events_tx, events) = mpsc::unbounded_channel();
     let (writer, handle) = Writer::start(&path, events_tx)?;
-    let listener = TcpListener::bind(config.addr())
-        .await
+    let listener = std::net::TcpListener::bind(config.addr())
         .with_context(|| format!("cannot listen on {}", config.addr()))?;
     let addr = listener
         .local_addr()
@@ -79,7 +77,7 @@ async fn listen(
         );
     }
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(capture::serve(
+    let server = capture::spawn(
         listener,
         config
             .capture(verifier.clone())
@@ -91,7 +89,8 @@ async fn listen(
                 _ = stop_rx => {}
             }
         },
-    ));
+    )
+    .context("cannot start the capture server")?;
     let url = format!("http://{addr}");
     let captured = if headless {
         if let Some(p) = &config_path {
