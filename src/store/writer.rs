@@ -58,14 +58,26 @@ struct Delivery {
 
 impl Delivery {
     /// Passes the other outcomes on; returns this request's own.
-    fn settle(self) -> Outcome {
-        for (ack, outcome) in self.others {
+    fn settle(mut self) -> Outcome {
+        self.pass_on();
+        std::mem::replace(&mut self.outcome, Err(String::new()))
+    }
+
+    fn pass_on(&mut self) {
+        for (ack, outcome) in self.others.drain(..) {
             let _ = ack.send(Delivery {
                 outcome,
                 others: Vec::new(),
             });
         }
-        self.outcome
+    }
+}
+
+impl Drop for Delivery {
+    /// A request that stopped waiting (its sender hung up) still passes the
+    /// others on: they are stored and must not be answered 503.
+    fn drop(&mut self) {
+        self.pass_on();
     }
 }
 
@@ -78,7 +90,7 @@ fn deliver(acks: Vec<(oneshot::Sender<Delivery>, Outcome)>) {
         match ack.send(Delivery { outcome, others }) {
             Ok(()) => return,
             // That sender hung up (its row is stored anyway): try the next.
-            Err(returned) => rest = returned.others.into_iter(),
+            Err(mut returned) => rest = std::mem::take(&mut returned.others).into_iter(),
         }
     }
 }
@@ -488,22 +500,35 @@ mod tests {
                 .map(|(tx, id)| (tx, stored(id)))
                 .collect(),
         );
-        let mut leader = rxs
+        let leader = rxs
             .next()
             .expect("second")
             .try_recv()
             .expect("the lead is woken");
         assert_eq!(leader.others.len(), 2, "it carries the others' outcomes");
-        let others = std::mem::take(&mut leader.others);
-        let own = Delivery {
-            outcome: leader.outcome,
-            others,
-        }
-        .settle();
+        let own = leader.settle();
         assert_eq!(own.expect("stored").id, RequestId(2));
         for (mut rx, id) in rxs.zip(3..) {
             let delivery = rx.try_recv().expect("passed on by the lead");
             assert!(delivery.others.is_empty());
+            assert_eq!(delivery.settle().expect("stored").id, RequestId(id));
+        }
+    }
+
+    #[test]
+    fn a_lead_that_stops_waiting_still_passes_the_others_on() {
+        let (txs, rxs): (Vec<_>, Vec<_>) = (0..3).map(|_| oneshot::channel::<Delivery>()).unzip();
+        deliver(
+            txs.into_iter()
+                .zip(1..)
+                .map(|(tx, id)| (tx, stored(id)))
+                .collect(),
+        );
+        let mut rxs = rxs.into_iter();
+        // The lead's request is dropped with the delivery still unread.
+        drop(rxs.next());
+        for (mut rx, id) in rxs.zip(2..) {
+            let delivery = rx.try_recv().expect("passed on when the lead was dropped");
             assert_eq!(delivery.settle().expect("stored").id, RequestId(id));
         }
     }
