@@ -18,7 +18,7 @@ const QUEUE_DEPTH: usize = 1024;
 const MAX_BATCH: usize = 512;
 /// Yields before the writer sleeps waiting for work (see `next_task`).
 const SPINS_BEFORE_SLEEP: usize = 10;
-/// Rows committed between two nudges to the checkpointer (about 6 MB of
+/// Rows committed between two nudges to the checkpointer (about 10 MB of
 /// WAL for 1 KB webhooks).
 const CHECKPOINT_EVERY: usize = 4_000;
 
