@@ -80,6 +80,49 @@ fn restart_keeps_earlier_rows_and_ls_lists_them() {
 }
 
 #[test]
+fn a_burst_gets_one_log_line_per_request_and_a_full_count_at_stop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let mut server = Binary::start(&db, &[]);
+    let addr = server.addr;
+    let senders: Vec<_> = (0..8)
+        .map(|t| {
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    assert_eq!(
+                        status_of(&post(addr, &format!("/burst/{t}/{i}"), "{}")),
+                        200
+                    );
+                }
+            })
+        })
+        .collect();
+    for sender in senders {
+        sender.join().expect("sender");
+    }
+    server.signal("INT");
+    let mut ids = Vec::new();
+    let stop = wait_line(&server.lines, |l| {
+        if let Some(id) = l
+            .strip_prefix('#')
+            .and_then(|r| r.split_whitespace().next())
+        {
+            ids.push(id.parse::<u32>().expect("log lines start with the id"));
+        }
+        l.starts_with("stopped;")
+    })
+    .expect("a stop line");
+    assert!(server.wait().success());
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        (1..=200).collect::<Vec<_>>(),
+        "each request logged once"
+    );
+    assert!(stop.contains("200 requests captured"), "{stop}");
+}
+
+#[test]
 fn a_request_answered_2xx_survives_sigkill_right_after_the_answer() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("c.sqlite3");

@@ -21,6 +21,8 @@ use crate::verifier::{SharedVerifier, Verifier};
 
 /// How long queued commits get to finish after the server stopped.
 const WRITER_GRACE: Duration = Duration::from_secs(10);
+/// Headless log lines are written at most this often.
+const PRINT_INTERVAL: Duration = Duration::from_millis(20);
 
 pub fn run(args: &ListenArgs) -> anyhow::Result<ExitCode> {
     let (mut config, config_path) = Config::load(args.config.as_deref())?;
@@ -150,26 +152,40 @@ async fn listen(
 /// Prints a line per captured request; returns how many there were.
 async fn print_events(mut events: mpsc::UnboundedReceiver<StoreEvent>) -> u64 {
     let mut captured = 0u64;
-    while let Some(event) = events.recv().await {
-        match event {
-            StoreEvent::Captured(rows) => {
-                captured += rows.len() as u64;
-                // One write per commit: stdout is line-buffered, and a write
-                // per line costs a syscall per request under load.
-                let mut text = String::new();
-                for row in &rows {
-                    text.push_str(&log_line(row));
-                    text.push('\n');
-                }
-                let mut out = std::io::stdout().lock();
-                let _ = out.write_all(text.as_bytes());
-                let _ = out.flush();
-            }
-            StoreEvent::Deleted(_) | StoreEvent::Reverified(_) | StoreEvent::Attempted(_) => {}
-            StoreEvent::Failed(reason) => {
-                eprintln!("error: could not store requests (answered 503): {reason}");
-            }
+    let mut last_write: Option<tokio::time::Instant> = None;
+    while let Some(first) = events.recv().await {
+        // Under load the lines of several commits go out together: waking
+        // this task for every commit cost more CPU than formatting the lines.
+        // A request arriving after a quiet spell is printed at once.
+        if let Some(due) = last_write.map(|at| at + PRINT_INTERVAL)
+            && due > tokio::time::Instant::now()
+        {
+            tokio::time::sleep_until(due).await;
         }
+        let mut text = String::new();
+        let mut next = Some(first);
+        while let Some(event) = next {
+            match event {
+                StoreEvent::Captured(rows) => {
+                    captured += rows.len() as u64;
+                    for row in &rows {
+                        text.push_str(&log_line(row));
+                        text.push('\n');
+                    }
+                }
+                StoreEvent::Deleted(_) | StoreEvent::Reverified(_) | StoreEvent::Attempted(_) => {}
+                StoreEvent::Failed(reason) => {
+                    eprintln!("error: could not store requests (answered 503): {reason}");
+                }
+            }
+            next = events.try_recv().ok();
+        }
+        // One write for all of them: stdout is line-buffered, and a write per
+        // line costs a syscall per request.
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+        last_write = Some(tokio::time::Instant::now());
     }
     captured
 }

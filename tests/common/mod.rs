@@ -275,7 +275,7 @@ impl Drop for Binary {
 /// First line matching `pred` within the deadline.
 pub fn wait_line(
     lines: &std_mpsc::Receiver<String>,
-    pred: impl Fn(&str) -> bool,
+    mut pred: impl FnMut(&str) -> bool,
 ) -> Option<String> {
     let deadline = Instant::now() + DEADLINE;
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
