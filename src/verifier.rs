@@ -158,9 +158,10 @@ impl Verifier {
         let path = target.split('?').next().unwrap_or(target);
         let route = self.routes.iter().find(|r| r.pattern.is_match(path));
         let forced = route.and_then(|r| r.provider);
-        let provider = forced.or_else(|| signature::detect(&view).map(|(p, _)| p));
+        // Chosen once: the secrets to try depend on which scheme applies.
+        let chosen = signature::choose(forced, &view, self.generic.as_ref());
         let mut secrets: Vec<String> = route.map(|r| r.secrets.clone()).unwrap_or_default();
-        if let Some(global) = provider.and_then(|p| self.secrets.get(&p)) {
+        if let Some(global) = chosen.as_ref().and_then(|(p, _)| self.secrets.get(p)) {
             secrets.extend(global.iter().cloned());
         }
         let options = VerifyOptions {
@@ -170,7 +171,7 @@ impl Verifier {
             public_url: None,
             generic: self.generic.as_ref(),
         };
-        let mut verification = signature::evaluate(forced, &view, &options);
+        let mut verification = signature::evaluate_choice(chosen, &view, &options);
         if forced.is_some() {
             verification.reason_chosen = format!("route matching {path} names this provider");
         }

@@ -334,6 +334,49 @@ async fn requests_signed_now_verify_on_capture_with_autodetection() {
     assert_eq!(row.summary.sig_status.as_deref(), Some("unsigned"));
 }
 
+/// The configured generic scheme is recognised by its header alone, and its
+/// secret from `[secrets]` is used without a route naming the provider.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generic_hmac_verifies_on_capture_without_a_route() {
+    let secret = "generic-shared-secret";
+    let scheme = signature::GenericHmac {
+        header: "X-Acme-Signature".into(),
+        prefix: "sha256=".into(),
+        ..toml::from_str("header = \"X-Acme-Signature\"").expect("minimal scheme")
+    };
+    let config = Config {
+        secrets: BTreeMap::from([("generic".to_owned(), SecretList::One(secret.into()))]),
+        generic_hmac: Some(scheme.clone()),
+        ..Config::default()
+    };
+    let verifier = SharedVerifier::new(Verifier::new(&config, &[], |_| None).expect("config"));
+    let server = Server::start_with(|c| c.verifier = verifier).await;
+    let url = server.url("/hooks/acme");
+    let body = r#"{"event":"order.paid"}"#;
+    let input = SignInput {
+        url: &url,
+        body: body.as_bytes(),
+        now: Clock::System.now(),
+        message_id: "m",
+        content_type: None,
+    };
+    let headers =
+        signature::sign(ProviderId::Generic, secret, &input, Some(&scheme)).expect("signs");
+    let header_refs: Vec<(&str, &[u8])> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_bytes()))
+        .collect();
+    let (status, answer) = send(&client(), "POST", &url, &header_refs, body).await;
+    assert_eq!(status, 200);
+    let row = server
+        .reader()
+        .detail(RequestId(id_of(&answer)))
+        .expect("q")
+        .expect("row");
+    assert_eq!(row.summary.sig_provider.as_deref(), Some("generic"));
+    assert_eq!(row.summary.sig_status.as_deref(), Some("valid"));
+}
+
 /// No secret ever reaches the capture file, whatever was configured.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_never_reach_the_capture_file() {

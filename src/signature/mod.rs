@@ -95,6 +95,12 @@ pub(crate) fn run(ctx: &Ctx) -> Verification {
 
 /// Verify `req` as `provider` signs it. Never panics, whatever the request holds.
 pub fn verify(provider: ProviderId, req: &RequestView, opts: &VerifyOptions) -> Verification {
+    let mut v = verify_as(provider, req, opts);
+    v.reason_chosen = format!("{} chosen by the caller", provider.display_name());
+    v
+}
+
+fn verify_as(provider: ProviderId, req: &RequestView, opts: &VerifyOptions) -> Verification {
     let keys: Vec<Key> = opts
         .secrets
         .iter()
@@ -118,7 +124,6 @@ pub fn verify(provider: ProviderId, req: &RequestView, opts: &VerifyOptions) -> 
         generic: opts.generic,
     };
     let mut v = run(&ctx);
-    v.reason_chosen = format!("{} chosen by the caller", provider.display_name());
     match v.status {
         Status::InvalidSignature => v.hints = hints::for_invalid(&ctx),
         Status::Expired => v.hints = hints::for_expired(&ctx, &v),
@@ -136,16 +141,34 @@ pub fn evaluate(
     req: &RequestView,
     opts: &VerifyOptions,
 ) -> Verification {
-    let generic = opts.generic.filter(|g| req.has_header(&g.header)).map(|g| {
+    evaluate_choice(choose(forced, req, opts.generic), req, opts)
+}
+
+/// Which provider's scheme applies, and why: the caller's choice, else the
+/// configured generic scheme when its header is present, else detection.
+pub fn choose(
+    forced: Option<ProviderId>,
+    req: &RequestView,
+    generic: Option<&GenericHmac>,
+) -> Option<(ProviderId, String)> {
+    if let Some(p) = forced {
+        return Some((p, format!("{} forced by the caller", p.display_name())));
+    }
+    let generic = generic.filter(|g| req.has_header(&g.header)).map(|g| {
         (
             ProviderId::Generic,
             format!("header {} (configured generic HMAC) present", g.header),
         )
     });
-    let chosen = match forced {
-        Some(p) => Some((p, format!("{} forced by the caller", p.display_name()))),
-        None => generic.or_else(|| detect(req)),
-    };
+    generic.or_else(|| detect(req))
+}
+
+/// `evaluate` for a choice already made with `choose`.
+pub fn evaluate_choice(
+    chosen: Option<(ProviderId, String)>,
+    req: &RequestView,
+    opts: &VerifyOptions,
+) -> Verification {
     let Some((provider, reason)) = chosen else {
         let mut v = Verification::new(None);
         let mut detail = "no known signature header or signed body fields found".to_string();
@@ -156,7 +179,7 @@ pub fn evaluate(
         v.reason_chosen = "no provider detected".to_string();
         return v.conclude(Status::Unsigned, detail);
     };
-    let mut v = verify(provider, req, opts);
+    let mut v = verify_as(provider, req, opts);
     v.reason_chosen = reason;
     v
 }

@@ -283,7 +283,6 @@ pub(crate) fn finish_hmac_sha256_hex(
     window: Window,
 ) -> Verification {
     use super::mac::{self, HmacAlgorithm};
-    v.set_signed(signed.clone());
     let outcome = try_macs(
         ctx,
         &mut v,
@@ -291,6 +290,7 @@ pub(crate) fn finish_hmac_sha256_hex(
         |key| mac::hmac(HmacAlgorithm::Sha256, key, &[&signed]),
         |d| format!("{tag}={}", mac::to_hex(d)),
     );
+    v.set_signed(signed);
     finish(
         ctx,
         v,
