@@ -35,13 +35,16 @@ pub(crate) fn for_connection(
     Error = Infallible,
     Future = impl Future<Output = Result<Response<Full<Bytes>>, Infallible>> + Send,
 > + Clone {
+    // Formatted once: every request on a keep-alive connection shares it.
+    let remote: Arc<str> = remote.to_string().into();
     service_fn(move |req| {
         let ctx = ctx.clone();
-        async move { Ok(handle(&ctx, remote, req).await) }
+        let remote = remote.clone();
+        async move { Ok(handle(&ctx, &remote, req).await) }
     })
 }
 
-async fn handle(ctx: &Ctx, remote: SocketAddr, req: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn handle(ctx: &Ctx, remote: &str, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let received_at_us = now_us();
     let deadline = Instant::now() + ctx.config.body_timeout;
     let (parts, incoming) = req.into_parts();
@@ -50,14 +53,17 @@ async fn handle(ctx: &Ctx, remote: SocketAddr, req: Request<Incoming>) -> Respon
         match read.end {
             BodyEnd::Complete => {}
             BodyEnd::TimedOut => {
-                tracing::info!(%remote, "dropped a request whose body did not arrive in time");
+                tracing::info!(
+                    remote,
+                    "dropped a request whose body did not arrive in time"
+                );
                 return plain(
                     StatusCode::REQUEST_TIMEOUT,
                     "request body not received in time\n",
                 );
             }
             BodyEnd::Failed(e) => {
-                tracing::info!(%remote, "dropped a request with a broken body: {e}");
+                tracing::info!(remote, "dropped a request with a broken body: {e}");
                 return plain(StatusCode::BAD_REQUEST, "request body could not be read\n");
             }
         }
@@ -88,8 +94,8 @@ async fn handle(ctx: &Ctx, remote: SocketAddr, req: Request<Incoming>) -> Respon
         received_at_us,
         method: method.to_owned(),
         target,
-        http_version: format!("{:?}", parts.version),
-        remote_addr: remote.to_string(),
+        http_version: version_name(parts.version).to_owned(),
+        remote_addr: remote.to_owned(),
         event_type: classify::event_type(&headers, &read.kept),
         headers,
         body_size: announced.unwrap_or(read.seen).max(read.seen),
@@ -146,12 +152,24 @@ async fn handle(ctx: &Ctx, remote: SocketAddr, req: Request<Incoming>) -> Respon
 /// Path and query as sent. HTTP/1 requests in absolute form (as sent to a
 /// proxy) keep their scheme and host.
 fn target(parts: &http::request::Parts) -> String {
-    match parts.version {
-        Version::HTTP_2 | Version::HTTP_3 => parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned()),
+    let absolute = parts.uri.scheme().is_some();
+    match (parts.version, parts.uri.path_and_query()) {
+        (Version::HTTP_2 | Version::HTTP_3, None) => "/".to_owned(),
+        (Version::HTTP_2 | Version::HTTP_3, Some(pq)) => pq.as_str().to_owned(),
+        (_, Some(pq)) if !absolute => pq.as_str().to_owned(),
         _ => parts.uri.to_string(),
+    }
+}
+
+/// The version as HTTP writes it (`HTTP/1.1`).
+fn version_name(version: Version) -> &'static str {
+    match version {
+        Version::HTTP_09 => "HTTP/0.9",
+        Version::HTTP_10 => "HTTP/1.0",
+        Version::HTTP_11 => "HTTP/1.1",
+        Version::HTTP_2 => "HTTP/2.0",
+        Version::HTTP_3 => "HTTP/3.0",
+        _ => "HTTP/?",
     }
 }
 
@@ -212,4 +230,51 @@ fn now_us() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(version: Version, uri: &str) -> http::request::Parts {
+        let (parts, ()) = Request::builder()
+            .version(version)
+            .uri(uri)
+            .body(())
+            .expect("request")
+            .into_parts();
+        parts
+    }
+
+    #[test]
+    fn version_names_are_what_http_writes() {
+        for v in [
+            Version::HTTP_09,
+            Version::HTTP_10,
+            Version::HTTP_11,
+            Version::HTTP_2,
+            Version::HTTP_3,
+        ] {
+            assert_eq!(version_name(v), format!("{v:?}"));
+        }
+    }
+
+    #[test]
+    fn targets_keep_the_form_they_were_sent_in() {
+        let cases = [
+            (Version::HTTP_11, "/hooks/a?x=1&y=%20", "/hooks/a?x=1&y=%20"),
+            (Version::HTTP_11, "*", "*"),
+            (
+                Version::HTTP_11,
+                "http://example.test/p?q",
+                "http://example.test/p?q",
+            ),
+            (Version::HTTP_11, "example.test:443", "example.test:443"),
+            (Version::HTTP_2, "http://example.test/p?q", "/p?q"),
+            (Version::HTTP_2, "http://example.test", "/"),
+        ];
+        for (version, uri, want) in cases {
+            assert_eq!(target(&parts(version, uri)), want, "{version:?} {uri}");
+        }
+    }
 }
