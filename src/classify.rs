@@ -28,17 +28,62 @@ pub fn event_type(headers: &[(String, Vec<u8>)], body: &[u8]) -> Option<String> 
         .or_else(|| from_json(body))
 }
 
-/// The top-level fields that name an event; everything else in the body is
-/// skipped without being built (this runs for every captured request).
-#[derive(serde::Deserialize)]
+/// The top-level fields that name an event, filled in as the body is scanned.
+#[derive(Default)]
 struct EventFields {
-    #[serde(rename = "type")]
     kind: Option<Name>,
     event: Option<Name>,
     event_type: Option<Name>,
-    #[serde(rename = "eventType")]
     event_type_camel: Option<Name>,
     topic: Option<Name>,
+}
+
+impl EventFields {
+    /// True once no later field can change the answer: `type` comes first,
+    /// unless it is Slack's envelope and the event inside is still to come.
+    fn decided(&self) -> bool {
+        match (&self.kind, &self.event) {
+            (Some(Name::Text(kind)), _) if kind == "event_callback" => {
+                matches!(self.event, Some(Name::Object { kind: Some(_) }))
+            }
+            (Some(Name::Text(kind)), _) => !kind.is_empty(),
+            _ => false,
+        }
+    }
+
+    fn name(self) -> Option<String> {
+        // Slack's envelope type says less than the event inside it.
+        if let (Some(Name::Text(kind)), Some(Name::Object { kind: Some(inner) })) =
+            (&self.kind, &self.event)
+            && kind == "event_callback"
+        {
+            return Some(inner.clone());
+        }
+        [
+            self.kind,
+            self.event,
+            self.event_type,
+            self.event_type_camel,
+            self.topic,
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(Name::text)
+    }
+}
+
+/// Top-level keys, matched without allocating.
+#[derive(serde::Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum Key {
+    Type,
+    Event,
+    EventType,
+    #[serde(rename = "eventType")]
+    EventTypeCamel,
+    Topic,
+    #[serde(other)]
+    Other,
 }
 
 /// A field is either the name itself or, as in Slack's
@@ -63,34 +108,63 @@ impl Name {
     }
 }
 
+/// Reads top-level fields into `EventFields` and stops as soon as the name
+/// is decided: this runs for every captured request, and a provider's `type`
+/// usually comes before the bulk of the payload.
+struct Scan<'a>(&'a mut EventFields);
+
+impl<'de> serde::de::Visitor<'de> for Scan<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key>()? {
+            let slot = match key {
+                Key::Type => &mut self.0.kind,
+                Key::Event => &mut self.0.event,
+                Key::EventType => &mut self.0.event_type,
+                Key::EventTypeCamel => &mut self.0.event_type_camel,
+                Key::Topic => &mut self.0.topic,
+                Key::Other => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    continue;
+                }
+            };
+            let value = map.next_value::<Name>()?;
+            // The first occurrence of a duplicated key counts.
+            slot.get_or_insert(value);
+            if self.0.decided() {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+}
+
 fn from_json(body: &[u8]) -> Option<String> {
     let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
     if body[start] != b'{' || body.len() > MAX_PARSE {
         return None;
     }
-    let fields: EventFields = serde_json::from_slice(body).ok()?;
-    // Slack's envelope type says less than the event inside it.
-    if let (Some(Name::Text(kind)), Some(Name::Object { kind: Some(inner) })) =
-        (&fields.kind, &fields.event)
-        && kind == "event_callback"
-    {
-        return Some(inner.clone());
+    let mut fields = EventFields::default();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let scanned = serde::Deserializer::deserialize_map(&mut de, Scan(&mut fields));
+    // Stopping early leaves the object unfinished, which serde_json reports
+    // as an error; a body is only trusted up to the decisive field then.
+    if !fields.decided() {
+        scanned.ok()?;
+        de.end().ok()?;
     }
-    [
-        fields.kind,
-        fields.event,
-        fields.event_type,
-        fields.event_type_camel,
-        fields.topic,
-    ]
-    .into_iter()
-    .flatten()
-    .find_map(Name::text)
+    fields.name()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn h(name: &str, value: &str) -> (String, Vec<u8>) {
         (name.to_owned(), value.as_bytes().to_vec())
@@ -135,6 +209,96 @@ mod tests {
             event_type(&[], br#"{"type":7,"event":"x"}"#).as_deref(),
             Some("x")
         );
+    }
+
+    #[test]
+    fn the_scan_stops_at_a_decisive_type() {
+        // What follows the decisive field is not read, so it may be anything.
+        assert_eq!(
+            event_type(&[], br#"{"type":"invoice.paid","data":{"x":"#).as_deref(),
+            Some("invoice.paid")
+        );
+        assert_eq!(
+            event_type(&[], br#"{"event":"a.b","data":{"x":"#),
+            None,
+            "nothing decisive before the body breaks off"
+        );
+        assert_eq!(
+            event_type(&[], br#"{"type":"first","type":"second"}"#).as_deref(),
+            Some("first")
+        );
+        assert_eq!(
+            event_type(&[], br#"{"\u0074ype":"escaped.key"}"#).as_deref(),
+            Some("escaped.key")
+        );
+    }
+
+    /// The rules over a fully parsed body, to compare the scan with.
+    fn reference(body: &serde_json::Value) -> Option<String> {
+        let field = |k: &str| body.get(k);
+        let text = |v: Option<&serde_json::Value>| {
+            match v? {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Object(o) => o.get("type")?.as_str().map(str::to_owned),
+                _ => None,
+            }
+            .filter(|s| !s.is_empty())
+        };
+        if field("type").and_then(|v| v.as_str()) == Some("event_callback")
+            && let Some(inner) = field("event").and_then(|e| e.as_object()?.get("type")?.as_str())
+        {
+            return Some(inner.to_owned());
+        }
+        ["type", "event", "event_type", "eventType", "topic"]
+            .into_iter()
+            .find_map(|k| text(field(k)))
+    }
+
+    fn value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::json;
+        // Weighted towards the values the rules treat specially.
+        prop_oneof![
+            3 => prop_oneof![
+                Just(""),
+                Just("event_callback"),
+                Just("a.b"),
+                Just("caf\u{e9}")
+            ]
+            .prop_map(|s| json!(s)),
+            1 => any::<i32>().prop_map(|n| json!(n)),
+            1 => Just(json!(null)),
+            1 => Just(json!([1, "type"])),
+            3 => prop_oneof![Just(""), Just("app_mention")]
+                .prop_map(|s| json!({"n": [1, 2], "type": s})),
+            1 => Just(json!({"other": "x"})),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_scan_agrees_with_a_full_parse(
+            fields in proptest::collection::vec(
+                (
+                    prop_oneof![
+                        Just("type"), Just("event"), Just("event_type"),
+                        Just("eventType"), Just("topic"), Just("data"), Just("id")
+                    ],
+                    value(),
+                ),
+                0..8,
+            )
+        ) {
+            // A JSON object without duplicate keys, in the generated order.
+            let mut seen = std::collections::HashSet::new();
+            let members: Vec<String> = fields
+                .iter()
+                .filter(|(k, _)| seen.insert(*k))
+                .map(|(k, v)| format!("{}:{v}", serde_json::json!(k)))
+                .collect();
+            let body = format!("{{{}}}", members.join(","));
+            let parsed: serde_json::Value = serde_json::from_str(&body).expect("valid JSON");
+            proptest::prop_assert_eq!(event_type(&[], body.as_bytes()), reference(&parsed), "{}", body);
+        }
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub fn resign_as_captured(
         .and_then(|p| p.parse::<ProviderId>().ok())
         .or_else(|| {
             verifier
-                .check(&s.method, &s.target, &detail.headers, &detail.body)
+                .verdict(&s.method, &s.target, &detail.headers, &detail.body)
                 .provider
         })
         .ok_or("cannot re-sign: the request is not signed by a known provider")?;

@@ -140,13 +140,37 @@ impl Verifier {
         format!("{base}{target}")
     }
 
-    /// Checks one request as received.
+    /// Checks one request as received, with everything the Signature tab
+    /// explains.
     pub fn check(
         &self,
         method: &str,
         target: &str,
         headers: &[(String, Vec<u8>)],
         body: &[u8],
+    ) -> Verification {
+        self.judge(method, target, headers, body, false)
+    }
+
+    /// Provider, status and handshake answer only: what is stored for every
+    /// capture, without building the explanations.
+    pub fn verdict(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(String, Vec<u8>)],
+        body: &[u8],
+    ) -> Verification {
+        self.judge(method, target, headers, body, true)
+    }
+
+    fn judge(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(String, Vec<u8>)],
+        body: &[u8],
+        verdict_only: bool,
     ) -> Verification {
         let url = self.url_for(target, headers);
         let view = RequestView {
@@ -160,19 +184,30 @@ impl Verifier {
         let forced = route.and_then(|r| r.provider);
         // Chosen once: the secrets to try depend on which scheme applies.
         let chosen = signature::choose(forced, &view, self.generic.as_ref());
-        let mut secrets: Vec<String> = route.map(|r| r.secrets.clone()).unwrap_or_default();
-        if let Some(global) = chosen.as_ref().and_then(|(p, _)| self.secrets.get(p)) {
-            secrets.extend(global.iter().cloned());
-        }
+        let for_route = route.map_or(&[][..], |r| r.secrets.as_slice());
+        let global = chosen
+            .as_ref()
+            .and_then(|(p, _)| self.secrets.get(p))
+            .map_or(&[][..], Vec::as_slice);
+        let both;
+        let secrets = match (for_route.is_empty(), global.is_empty()) {
+            (_, true) => for_route,
+            (true, false) => global,
+            (false, false) => {
+                both = [for_route, global].concat();
+                &both[..]
+            }
+        };
         let options = VerifyOptions {
-            secrets: &secrets,
+            secrets,
             now: self.clock.now(),
             tolerance: self.tolerance,
             public_url: None,
             generic: self.generic.as_ref(),
+            verdict_only,
         };
         let mut verification = signature::evaluate_choice(chosen, &view, &options);
-        if forced.is_some() {
+        if forced.is_some() && !verdict_only {
             verification.reason_chosen = format!("route matching {path} names this provider");
         }
         verification
@@ -266,7 +301,7 @@ pub fn reverify(
                 continue;
             };
             checked += 1;
-            let v = verifier.check(&d.summary.method, &d.summary.target, &d.headers, &d.body);
+            let v = verifier.verdict(&d.summary.method, &d.summary.target, &d.headers, &d.body);
             let provider = v.provider.map(|p| p.as_str().to_owned());
             let status = v.status.as_str().to_owned();
             if d.summary.sig_provider != provider

@@ -240,6 +240,7 @@ fn an_edited_and_resigned_resend_carries_the_edit_and_verifies_at_the_target() {
         tolerance: None,
         public_url: None,
         generic: None,
+        verdict_only: false,
     };
     let verdict = signature::verify(ProviderId::Github, &view, &options);
     assert_eq!(verdict.status, Status::Valid, "{}", verdict.detail);
@@ -300,6 +301,7 @@ fn a_signed_sample_verifies_at_the_target() {
             tolerance: None,
             public_url: None,
             generic: None,
+            verdict_only: false,
         };
         let verdict = signature::verify(provider, &view, &options);
         assert_eq!(

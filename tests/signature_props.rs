@@ -1,13 +1,14 @@
 //! Property tests: a single-byte change to a signed body, a signature header or the secret
-//! makes a valid request not valid; arbitrary bytes never panic detection, verification or signing.
+//! makes a valid request not valid; arbitrary bytes never panic detection, verification or signing;
+//! a verdict-only check always agrees with the full one.
 
 use base64::Engine;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 
 use hookscope::signature::{
-    Encoding, GenericHmac, HmacAlgorithm, ProviderId, RequestView, SignInput, Status,
-    VerifyOptions, detect, evaluate, sign, verify,
+    Encoding, GenericHmac, HandshakeResponse, HmacAlgorithm, ProviderId, RequestView, SignInput,
+    Status, Verification, VerifyOptions, detect, evaluate, sign, verify,
 };
 
 const NOW: i64 = 1_735_732_800;
@@ -108,8 +109,33 @@ impl Signed {
             tolerance: None,
             public_url: None,
             generic: Some(&cfg),
+            verdict_only: false,
         };
-        verify(self.provider, &req, &opts).status
+        let full = verify(self.provider, &req, &opts);
+        assert_eq!(
+            brief(&full),
+            brief(&verify(self.provider, &req, &opts.verdict_only()))
+        );
+        full.status
+    }
+}
+
+/// What a capture stores and answers with: the same whether or not the
+/// explanations are built.
+fn brief(v: &Verification) -> (Option<ProviderId>, Status, Option<HandshakeResponse>) {
+    (v.provider, v.status, v.handshake.clone())
+}
+
+trait VerdictOnly {
+    fn verdict_only(self) -> Self;
+}
+
+impl VerdictOnly for VerifyOptions<'_> {
+    fn verdict_only(self) -> Self {
+        VerifyOptions {
+            verdict_only: true,
+            ..self
+        }
     }
 }
 
@@ -335,12 +361,14 @@ proptest! {
     ) {
         let req = RequestView { method: "POST", url: &url, headers: &headers, body: &body };
         let cfg = generic();
-        let opts = VerifyOptions { secrets: &secrets, now, tolerance, public_url: public_url.as_deref(), generic: Some(&cfg) };
+        let opts = VerifyOptions { secrets: &secrets, now, tolerance, public_url: public_url.as_deref(), generic: Some(&cfg), verdict_only: false };
         let _ = detect(&req);
-        let _ = evaluate(None, &req, &opts);
+        let v = evaluate(None, &req, &opts);
+        prop_assert_eq!(brief(&v), brief(&evaluate(None, &req, &opts.verdict_only())));
         for provider in ProviderId::ALL {
             let v = verify(provider, &req, &opts);
             prop_assert!(!v.detail.is_empty(), "{provider} gave an empty detail");
+            prop_assert_eq!(brief(&v), brief(&verify(provider, &req, &opts.verdict_only())), "{}", provider);
             let _ = serde_json::to_string(&v).expect("serialize");
             let _ = evaluate(Some(provider), &req, &opts);
             let secret = secrets.first().map(String::as_str).unwrap_or("");

@@ -60,6 +60,7 @@ impl Loaded {
             tolerance,
             public_url: None,
             generic: None,
+            verdict_only: false,
         }
     }
 

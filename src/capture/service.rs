@@ -79,7 +79,7 @@ async fn handle(ctx: &Ctx, remote: &str, req: Request<Incoming>) -> Response<Ful
         .config
         .verifier
         .get()
-        .check(method, &target, &headers, &read.kept);
+        .verdict(method, &target, &headers, &read.kept);
     let answer = match (&verdict.handshake, verdict.status) {
         _ if read.truncated => oversize_answer(ctx.config.max_body),
         // Zoom's URL validation and Discord's PING expect a computed answer.

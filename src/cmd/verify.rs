@@ -52,6 +52,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         tolerance: args.tolerance,
         public_url: None,
         generic: config.generic_hmac.as_ref(),
+        verdict_only: false,
     };
     let verification = signature::evaluate(forced, &view, &options);
     println!("{}", serde_json::to_string_pretty(&verification)?);

@@ -29,7 +29,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Signature, String, i64), Fa
     let [sig, ts] = ctx.req.require_all([SIGNATURE, TIMESTAMP])?;
     v.field("timestamp", ts);
     v.field(SIGNATURE, sig);
-    v.received.push(sig.to_string());
+    v.receive(sig);
     let bytes = hex_bytes::<64>(sig).ok_or_else(|| {
         Fault::Malformed(format!(
             "{SIGNATURE} is not 128 hex characters (a 64-byte Ed25519 signature), got {} characters",
@@ -46,7 +46,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Signature, String, i64), Fa
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let (signature, ts, secs) = match parse(ctx, &mut v) {
         Ok(p) => p,
         Err(f) => return v.fault(f),

@@ -127,7 +127,7 @@ impl GenericHmac {
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let Some(cfg) = ctx.generic else {
         return v.conclude(
             Status::Unverified,
@@ -170,7 +170,7 @@ fn parse(ctx: &Ctx, cfg: &GenericHmac, v: &mut Verification) -> Result<Parsed, F
         }
         None => (ctx.req.require_all([cfg.header.as_str()])?[0], None),
     };
-    v.received.push(sig.to_string());
+    v.receive(sig);
     v.field(&cfg.header, sig);
     let stamp = match ts {
         Some(ts) => {

@@ -42,7 +42,7 @@ fn parse(ctx: &Ctx, spec: &Spec, v: &mut Verification) -> Result<Vec<u8>, Fault>
         }
     })?;
     v.field(spec.header, value);
-    v.received.push(value.to_string());
+    v.receive(value);
     let hex = value.strip_prefix(spec.prefix).ok_or_else(|| {
         Fault::Malformed(format!(
             "{} must start with {}, got {}",
@@ -63,7 +63,7 @@ fn parse(ctx: &Ctx, spec: &Spec, v: &mut Verification) -> Result<Vec<u8>, Fault>
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
     let spec = spec(ctx.provider);
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let received = match parse(ctx, &spec, &mut v) {
         Ok(r) => r,
         Err(f) => return v.fault(f),

@@ -15,18 +15,19 @@ fn token_id(token: &[u8]) -> String {
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let token = match ctx.req.require_all([HEADER]) {
         Ok([t]) => t,
         Err(f) => return v.fault(f),
     };
-    let shown = format!(
-        "{} ({} characters)",
-        token_id(token.as_bytes()),
-        token.chars().count()
-    );
-    v.field(HEADER, &shown);
-    v.received.push(token_id(token.as_bytes()));
+    if !v.is_brief() {
+        let id = token_id(token.as_bytes());
+        v.field(
+            HEADER,
+            &format!("{id} ({} characters)", token.chars().count()),
+        );
+        v.receive(id);
+    }
     let received = mac::sha256(token.as_bytes());
     let outcome = try_keys(ctx, &mut v, |secret| {
         Ok(KeyResult {

@@ -71,6 +71,7 @@ fn run(c: &Case, extra: &[(&str, &str)]) -> Verification {
         tolerance: None,
         public_url: c.public_url,
         generic: None,
+        verdict_only: false,
     };
     verify(c.provider, &req, &opts)
 }
@@ -303,6 +304,7 @@ fn gitlab_token_prefix_and_whitespace() {
             tolerance: None,
             public_url: None,
             generic: None,
+            verdict_only: false,
         };
         let v = verify(ProviderId::Gitlab, &req, &opts);
         assert_eq!(v.status, Status::InvalidSignature);

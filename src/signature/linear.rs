@@ -19,7 +19,7 @@ pub(crate) fn body_timestamp(body: &[u8]) -> Option<Result<i64, String>> {
 fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Vec<u8>, i64), Fault> {
     let [sig] = ctx.req.require_all([HEADER])?;
     v.field(HEADER, sig);
-    v.received.push(sig.to_string());
+    v.receive(sig);
     let Some(ts) = body_timestamp(ctx.req.body) else {
         return Err(Fault::Missing(
             "the body has no webhookTimestamp field, which Linear's freshness check needs"
@@ -43,7 +43,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Vec<u8>, i64), Fault> {
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let (received, ms) = match parse(ctx, &mut v) {
         Ok(p) => p,
         Err(f) => return v.fault(f),

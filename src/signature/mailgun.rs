@@ -144,7 +144,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Vec<u8>, String, i64), Faul
     v.field("timestamp", ts);
     v.field("token", token);
     v.field("signature", sig);
-    v.received.push(sig.clone());
+    v.receive(sig);
     let secs = parse_unix(ts).ok_or_else(|| {
         Fault::Malformed(format!(
             "signature.timestamp {} is not integer unix seconds",
@@ -161,7 +161,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Vec<u8>, String, i64), Faul
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let (received, signed, secs) = match parse(ctx, &mut v) {
         Ok(p) => p,
         Err(f) => return v.fault(f),

@@ -56,6 +56,9 @@ pub struct VerifyOptions<'a> {
     pub public_url: Option<&'a str>,
     /// Configuration for [`ProviderId::Generic`].
     pub generic: Option<&'a GenericHmac>,
+    /// Only provider, status and handshake are wanted (as for every
+    /// capture): details, fingerprints and hints are left empty.
+    pub verdict_only: bool,
 }
 
 /// The key material a provider derives from a configured secret string.
@@ -105,7 +108,11 @@ fn verify_as(provider: ProviderId, req: &RequestView, opts: &VerifyOptions) -> V
         .secrets
         .iter()
         .map(|s| Key {
-            fingerprint: mac::fingerprint(s),
+            fingerprint: if opts.verdict_only {
+                String::new()
+            } else {
+                mac::fingerprint(s)
+            },
             material: derive_key(provider, s),
         })
         .collect();
@@ -122,8 +129,12 @@ fn verify_as(provider: ProviderId, req: &RequestView, opts: &VerifyOptions) -> V
         keys: &keys,
         secrets: opts.secrets,
         generic: opts.generic,
+        brief: opts.verdict_only,
     };
     let mut v = run(&ctx);
+    if ctx.brief {
+        return v;
+    }
     match v.status {
         Status::InvalidSignature => v.hints = hints::for_invalid(&ctx),
         Status::Expired => v.hints = hints::for_expired(&ctx, &v),
@@ -171,6 +182,9 @@ pub fn evaluate_choice(
 ) -> Verification {
     let Some((provider, reason)) = chosen else {
         let mut v = Verification::new(None);
+        if opts.verdict_only {
+            return v.conclude(Status::Unsigned, String::new());
+        }
         let mut detail = "no known signature header or signed body fields found".to_string();
         if let Some((_, guess)) = detect::unsigned_guess(req) {
             detail.push_str("; ");

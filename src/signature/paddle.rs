@@ -30,7 +30,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<Parsed, Fault> {
         match k {
             "ts" if ts.is_none() => ts = Some(val),
             "h1" => {
-                v.received.push(format!("h1={val}"));
+                v.receive(format_args!("h1={val}"));
                 h1.push(mac::hex_digest(val, 32).ok_or_else(|| {
                     Fault::Malformed(format!(
                         "h1 value {} is not 64 lowercase hex characters",
@@ -59,7 +59,7 @@ fn signed_bytes(ts: &str, body: &[u8]) -> Vec<u8> {
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let p = match parse(ctx, &mut v) {
         Ok(p) => p,
         Err(f) => return v.fault(f),

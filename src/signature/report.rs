@@ -40,6 +40,13 @@ pub struct Verification {
     pub notes: Vec<String>,
     /// What the endpoint must answer for a handshake message (Zoom, Twitch, Discord PING).
     pub handshake: Option<HandshakeResponse>,
+    /// Index of the configured secret that verified.
+    #[serde(skip)]
+    pub(crate) matched_key: Option<usize>,
+    /// Only the verdict is wanted (every capture is checked, and only
+    /// provider and status are stored): the explanations are not built.
+    #[serde(skip)]
+    brief: bool,
 }
 
 fn lossy_utf8<S: serde::Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
@@ -76,12 +83,21 @@ impl Verification {
             hints: Vec::new(),
             notes: Vec::new(),
             handshake: None,
+            matched_key: None,
+            brief: false,
         }
+    }
+
+    /// Whether explanations are left out (see [`Ctx::verdict`]).
+    pub(crate) fn is_brief(&self) -> bool {
+        self.brief
     }
 
     pub(crate) fn conclude(mut self, status: Status, detail: impl Into<String>) -> Self {
         self.status = status;
-        self.detail = detail.into();
+        if !self.brief {
+            self.detail = detail.into();
+        }
         self
     }
 
@@ -94,15 +110,28 @@ impl Verification {
     }
 
     pub(crate) fn field(&mut self, name: &str, value: &str) {
-        self.header.push((name.to_string(), value.to_string()));
+        if !self.brief {
+            self.header.push((name.to_string(), value.to_string()));
+        }
+    }
+
+    /// A signature found on the request, written as in the header.
+    pub(crate) fn receive(&mut self, signature: impl std::fmt::Display) {
+        if !self.brief {
+            self.received.push(signature.to_string());
+        }
     }
 
     pub(crate) fn set_signed(&mut self, bytes: Vec<u8>) {
-        self.signed_bytes = Some(bytes);
+        if !self.brief {
+            self.signed_bytes = Some(bytes);
+        }
     }
 
     pub(crate) fn note(&mut self, note: impl Into<String>) {
-        self.notes.push(note.into());
+        if !self.brief {
+            self.notes.push(note.into());
+        }
     }
 }
 
@@ -128,6 +157,18 @@ pub(crate) struct Ctx<'a> {
     /// The configured secret strings behind `keys` (hints derive alternative keys from them).
     pub secrets: &'a [String],
     pub generic: Option<&'a GenericHmac>,
+    /// Verdict only, without explanations ([`super::VerifyOptions::verdict_only`]).
+    pub brief: bool,
+}
+
+impl Ctx<'_> {
+    /// The empty verdict a scheme fills for this request.
+    pub(crate) fn verdict(&self) -> Verification {
+        Verification {
+            brief: self.brief,
+            ..Verification::new(Some(self.provider))
+        }
+    }
 }
 
 /// Result of trying every key.
@@ -157,29 +198,36 @@ pub(crate) fn try_keys(
         return KeyOutcome::NoSecrets;
     }
     let mut unusable = 0;
-    for key in ctx.keys {
-        v.secret_fingerprints.push(key.fingerprint.clone());
+    for (index, key) in ctx.keys.iter().enumerate() {
+        if !v.brief {
+            v.secret_fingerprints.push(key.fingerprint.clone());
+        }
         let result = match &key.material {
             Ok(bytes) => check(bytes),
             Err(e) => Err(e.clone()),
         };
         match result {
             Ok(r) => {
-                if let Some(e) = r.expected {
+                if let Some(e) = r.expected.filter(|_| !v.brief) {
                     v.expected.push(e);
                 }
-                if r.matched && v.matched_secret.is_none() {
-                    v.matched_secret = Some(key.fingerprint.clone());
+                if r.matched && v.matched_key.is_none() {
+                    v.matched_key = Some(index);
+                    if !v.brief {
+                        v.matched_secret = Some(key.fingerprint.clone());
+                    }
                 }
             }
             Err(why) => {
                 unusable += 1;
-                v.expected
-                    .push(format!("(secret {} unusable: {why})", key.fingerprint));
+                if !v.brief {
+                    v.expected
+                        .push(format!("(secret {} unusable: {why})", key.fingerprint));
+                }
             }
         }
     }
-    if v.matched_secret.is_some() {
+    if v.matched_key.is_some() {
         KeyOutcome::Matched
     } else {
         KeyOutcome::NoMatch { unusable }
@@ -195,6 +243,7 @@ pub(crate) fn try_macs(
     compute: impl Fn(&[u8]) -> Vec<u8>,
     show: impl Fn(&[u8]) -> String,
 ) -> KeyOutcome {
+    let brief = v.brief;
     try_keys(ctx, v, |key| {
         let digest = compute(key);
         let mut matched = false;
@@ -203,7 +252,7 @@ pub(crate) fn try_macs(
         }
         Ok(KeyResult {
             matched,
-            expected: Some(show(&digest)),
+            expected: (!brief).then(|| show(&digest)),
         })
     })
 }
@@ -291,14 +340,12 @@ pub(crate) fn finish_hmac_sha256_hex(
         |d| format!("{tag}={}", mac::to_hex(d)),
     );
     v.set_signed(signed);
-    finish(
-        ctx,
-        v,
-        outcome,
-        &format!("{tag} signature"),
-        Some(stamp),
-        window,
-    )
+    let what = if v.brief {
+        String::new()
+    } else {
+        format!("{tag} signature")
+    };
+    finish(ctx, v, outcome, &what, Some(stamp), window)
 }
 
 pub(crate) fn finish(
@@ -310,6 +357,25 @@ pub(crate) fn finish(
     window: Window,
 ) -> Verification {
     let age_ms = records_stamp(ctx, &mut v, stamp);
+    // The window in force, if the scheme has a timestamp and a window.
+    let limit = age_ms.zip(ctx.tolerance).map(|(age, tol)| {
+        let tol = tol.max(0);
+        let limit = i128::from(tol) * 1000;
+        let fresh = match window {
+            Window::Symmetric => age.abs() <= limit,
+            Window::PastOnly => age <= limit,
+        };
+        (age, tol, fresh)
+    });
+    if v.brief {
+        let status = match outcome {
+            KeyOutcome::NoSecrets => Status::Unverified,
+            KeyOutcome::NoMatch { .. } => Status::InvalidSignature,
+            KeyOutcome::Matched if limit.is_some_and(|(_, _, fresh)| !fresh) => Status::Expired,
+            KeyOutcome::Matched => Status::Valid,
+        };
+        return v.conclude(status, String::new());
+    }
     match outcome {
         KeyOutcome::NoSecrets => {
             let d = format!(
@@ -328,14 +394,8 @@ pub(crate) fn finish(
         KeyOutcome::Matched => {
             let matched = v.matched_secret.clone().unwrap_or_default();
             let base = format!("{what} matches secret {matched}");
-            match (age_ms, ctx.tolerance) {
-                (Some(age), Some(tol)) => {
-                    let tol = tol.max(0);
-                    let limit = i128::from(tol) * 1000;
-                    let fresh = match window {
-                        Window::Symmetric => age.abs() <= limit,
-                        Window::PastOnly => age <= limit,
-                    };
+            match (limit, age_ms) {
+                (Some((age, tol, fresh)), _) => {
                     let range = match window {
                         Window::Symmetric => format!("±{tol} s"),
                         Window::PastOnly => format!("{tol} s, past only"),
@@ -351,7 +411,7 @@ pub(crate) fn finish(
                         v.conclude(Status::Expired, d)
                     }
                 }
-                (Some(age), None) => {
+                (None, Some(age)) => {
                     if age.abs() > 3_600_000 {
                         v.note(format!(
                             "the timestamp is {}; {} enforces no freshness window, so check for replays yourself",
@@ -362,7 +422,7 @@ pub(crate) fn finish(
                     let d = format!("{base}; timestamp {} (no window)", describe_age(age));
                     v.conclude(Status::Valid, d)
                 }
-                (None, _) => v.conclude(Status::Valid, base),
+                (None, None) => v.conclude(Status::Valid, base),
             }
         }
     }

@@ -115,6 +115,7 @@ fn every_signable_provider_round_trips() {
             tolerance: None,
             public_url: None,
             generic: Some(&cfg),
+            verdict_only: false,
         };
         let v = verify(provider, &req, &opts);
         assert_eq!(v.status, Status::Valid, "{provider}: {}", v.detail);
@@ -170,6 +171,7 @@ fn generic_wins_in_evaluate_when_configured() {
         tolerance: None,
         public_url: None,
         generic: Some(&cfg),
+        verdict_only: false,
     };
     let v = evaluate(None, &req, &opts);
     assert_eq!(v.provider, Some(ProviderId::Generic));
@@ -211,6 +213,7 @@ fn mailgun_signs_through_its_body() {
         tolerance: None,
         public_url: None,
         generic: None,
+        verdict_only: false,
     };
     assert_eq!(evaluate(None, &req, &opts).status, Status::Valid);
 }
@@ -248,6 +251,7 @@ fn generic_needs_a_valid_configuration() {
         tolerance: None,
         public_url: None,
         generic: Some(&bad),
+        verdict_only: false,
     };
     assert_eq!(
         verify(ProviderId::Generic, &req, &opts).status,
@@ -274,6 +278,7 @@ fn verdicts_never_contain_the_secret() {
             tolerance: None,
             public_url: None,
             generic: Some(&cfg),
+            verdict_only: false,
         };
         let v = verify(provider, &req, &opts);
         let json = serde_json::to_string(&v).expect("serialize");

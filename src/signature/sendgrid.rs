@@ -32,7 +32,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Signature, String, i64), Fa
     let [sig, ts] = ctx.req.require_all([SIGNATURE, TIMESTAMP])?;
     v.field("timestamp", ts);
     v.field(SIGNATURE, sig);
-    v.received.push(sig.to_string());
+    v.receive(sig);
     let signature = mac::b64_strict(sig)
         .and_then(|der| Signature::from_der(&der).ok())
         .ok_or_else(|| {
@@ -51,7 +51,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Signature, String, i64), Fa
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let (signature, ts, secs) = match parse(ctx, &mut v) {
         Ok(p) => p,
         Err(f) => return v.fault(f),

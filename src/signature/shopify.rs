@@ -32,7 +32,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<Vec<u8>, Fault> {
     };
     let value = text(name, raw)?;
     v.field(name, value);
-    v.received.push(value.to_string());
+    v.receive(value);
     mac::b64_digest(value, 32).ok_or_else(|| {
         Fault::Malformed(format!(
             "{name} {} is not base64 of a 32-byte HMAC-SHA256",
@@ -42,7 +42,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<Vec<u8>, Fault> {
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let received = match parse(ctx, &mut v) {
         Ok(r) => r,
         Err(f) => return v.fault(f),

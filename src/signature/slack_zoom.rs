@@ -33,7 +33,7 @@ fn parse(ctx: &Ctx, spec: &Spec, v: &mut Verification) -> Result<(Vec<u8>, Strin
     let [sig, ts] = ctx.req.require_all([spec.signature, spec.timestamp])?;
     v.field("timestamp", ts);
     v.field(spec.signature, sig);
-    v.received.push(sig.to_string());
+    v.receive(sig);
     let hex = sig.strip_prefix("v0=").ok_or_else(|| {
         Fault::Malformed(format!(
             "{} must start with v0=, got {}",
@@ -59,7 +59,7 @@ fn parse(ctx: &Ctx, spec: &Spec, v: &mut Verification) -> Result<(Vec<u8>, Strin
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
     let spec = spec(ctx.provider);
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let (received, ts, secs) = match parse(ctx, &spec, &mut v) {
         Ok(p) => p,
         Err(f) => return v.fault(f),
@@ -88,13 +88,7 @@ fn zoom_validation(ctx: &Ctx, v: &Verification) -> Option<HandshakeResponse> {
         return None;
     }
     let plain = event.get("payload")?.get("plainToken")?.as_str()?;
-    let key = ctx
-        .keys
-        .iter()
-        .find(|k| Some(&k.fingerprint) == v.matched_secret.as_ref())?
-        .material
-        .as_ref()
-        .ok()?;
+    let key = ctx.keys.get(v.matched_key?)?.material.as_ref().ok()?;
     let encrypted = mac::to_hex(&mac::hmac(HmacAlgorithm::Sha256, key, &[plain.as_bytes()]));
     let plain_json = serde_json::Value::from(plain).to_string();
     Some(HandshakeResponse {

@@ -23,7 +23,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Vec<u8>, HmacAlgorithm), Fa
     };
     let sig = text(name, raw)?;
     v.field(name, sig);
-    v.received.push(sig.to_string());
+    v.receive(sig);
     let digest = mac::b64_digest(sig, alg.output_len()).ok_or_else(|| {
         Fault::Malformed(format!(
             "{name} {} is not base64 of a {}-byte HMAC",
@@ -35,7 +35,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Vec<u8>, HmacAlgorithm), Fa
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let (received, alg) = match parse(ctx, &mut v) {
         Ok(p) => p,
         Err(f) => return v.fault(f),

@@ -48,7 +48,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<Parsed, Fault> {
     let mut v1 = Vec::new();
     let mut others = Vec::new();
     for entry in sig.split(' ').filter(|e| !e.is_empty()) {
-        v.received.push(entry.to_string());
+        v.receive(entry);
         let Some((version, value)) = entry.split_once(',') else {
             return Err(Fault::Malformed(format!(
                 "{} entry {} is not '<version>,<base64>'",
@@ -106,7 +106,7 @@ fn signed_bytes(id: &str, timestamp: &str, body: &[u8]) -> Vec<u8> {
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let p = match parse(ctx, &mut v) {
         Ok(p) => p,
         Err(f) => return v.fault(f),

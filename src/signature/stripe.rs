@@ -30,7 +30,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<Parsed, Fault> {
         match k {
             "t" if t.is_none() => t = Some(val),
             "v1" => {
-                v.received.push(format!("v1={val}"));
+                v.receive(format_args!("v1={val}"));
                 let d = mac::hex_digest(val, 32).ok_or_else(|| {
                     Fault::Malformed(format!(
                         "v1 value {} is not 64 lowercase hex characters",
@@ -62,7 +62,7 @@ fn signed_bytes(t: &str, body: &[u8]) -> Vec<u8> {
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let p = match parse(ctx, &mut v) {
         Ok(p) => p,
         Err(f) => return v.fault(f),

@@ -72,6 +72,7 @@ fn run(
         tolerance: None,
         public_url: None,
         generic: None,
+        verdict_only: false,
     };
     verify(provider, &req, &opts)
 }

@@ -99,7 +99,7 @@ fn algorithm(ctx: &Ctx, v: &mut Verification) -> Result<HmacAlgorithm, Fault> {
 fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Vec<u8>, HmacAlgorithm), Fault> {
     let [sig] = ctx.req.require_all([HEADER])?;
     v.field(HEADER, sig);
-    v.received.push(sig.to_string());
+    v.receive(sig);
     let alg = algorithm(ctx, v)?;
     let digest = mac::b64_digest(sig, alg.output_len()).ok_or_else(|| {
         Fault::Malformed(format!(
@@ -112,7 +112,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Vec<u8>, HmacAlgorithm), Fa
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let (received, alg) = match parse(ctx, &mut v) {
         Ok(p) => p,
         Err(f) => return v.fault(f),

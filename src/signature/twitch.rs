@@ -17,7 +17,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Vec<u8>, Vec<u8>, Stamp), F
     v.field("id", id);
     v.field("timestamp", ts);
     v.field(SIGNATURE, sig);
-    v.received.push(sig.to_string());
+    v.receive(sig);
     let hex = sig.strip_prefix("sha256=").ok_or_else(|| {
         Fault::Malformed(format!(
             "{SIGNATURE} must start with sha256=, got {}",
@@ -43,7 +43,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Vec<u8>, Vec<u8>, Stamp), F
 }
 
 pub(crate) fn verify(ctx: &Ctx) -> Verification {
-    let mut v = Verification::new(Some(ctx.provider));
+    let mut v = ctx.verdict();
     let (received, signed, stamp) = match parse(ctx, &mut v) {
         Ok(p) => p,
         Err(f) => return v.fault(f),
