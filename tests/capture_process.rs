@@ -83,7 +83,7 @@ fn restart_keeps_earlier_rows_and_ls_lists_them() {
 fn a_burst_gets_one_log_line_per_request_and_a_full_count_at_stop() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("c.sqlite3");
-    let mut server = Binary::start(&db, &[]);
+    let mut server = Binary::start_merged(&db, &[]);
     let addr = server.addr;
     let senders: Vec<_> = (0..8)
         .map(|t| {
@@ -102,13 +102,19 @@ fn a_burst_gets_one_log_line_per_request_and_a_full_count_at_stop() {
     }
     server.signal("INT");
     let mut ids = Vec::new();
+    let mut after_stopping = Vec::new();
+    let mut stopping = false;
     let stop = wait_line(&server.lines, |l| {
         if let Some(id) = l
             .strip_prefix('#')
             .and_then(|r| r.split_whitespace().next())
         {
             ids.push(id.parse::<u32>().expect("log lines start with the id"));
+            if stopping {
+                after_stopping.push(l.to_owned());
+            }
         }
+        stopping |= l.starts_with("stopping:");
         l.starts_with("stopped;")
     })
     .expect("a stop line");
@@ -120,6 +126,9 @@ fn a_burst_gets_one_log_line_per_request_and_a_full_count_at_stop() {
         "each request logged once"
     );
     assert!(stop.contains("200 requests captured"), "{stop}");
+    // Every request was answered before the stop: its line comes first.
+    assert!(stopping, "a stopping line");
+    assert_eq!(after_stopping, Vec::<String>::new());
 }
 
 #[test]

@@ -108,8 +108,15 @@ async fn listen(
         }
         flush();
         drop(handle);
-        let printer = tokio::spawn(print_events(events));
+        let (flush, flush_requests) = mpsc::channel(1);
+        let printer = tokio::spawn(print_events(events, flush_requests));
         server.await.context("the capture server failed")?;
+        // Every answered request is stored by now: its line goes out before
+        // the stop message.
+        let (flushed, printed) = oneshot::channel();
+        if flush.send(flushed).await.is_ok() {
+            let _ = printed.await;
+        }
         Some(printer)
     } else {
         let options = UiOptions {
@@ -149,21 +156,41 @@ async fn listen(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints a line per captured request; returns how many there were.
-async fn print_events(mut events: mpsc::UnboundedReceiver<StoreEvent>) -> u64 {
+/// Prints a line per captured request; returns how many there were. A
+/// request on `flush` has everything stored so far printed at once, and is
+/// answered when it is written.
+async fn print_events(
+    mut events: mpsc::UnboundedReceiver<StoreEvent>,
+    mut flush: mpsc::Receiver<oneshot::Sender<()>>,
+) -> u64 {
     let mut captured = 0u64;
     let mut last_write: Option<tokio::time::Instant> = None;
-    while let Some(first) = events.recv().await {
+    loop {
+        let mut flushed = None;
+        let first = tokio::select! {
+            event = events.recv() => match event {
+                Some(event) => Some(event),
+                None => break,
+            },
+            Some(ack) = flush.recv() => {
+                flushed = Some(ack);
+                None
+            }
+        };
         // Under load the lines of several commits go out together: waking
         // this task for every commit cost more CPU than formatting the lines.
         // A request arriving after a quiet spell is printed at once.
         if let Some(due) = last_write.map(|at| at + PRINT_INTERVAL)
             && due > tokio::time::Instant::now()
+            && flushed.is_none()
         {
-            tokio::time::sleep_until(due).await;
+            tokio::select! {
+                () = tokio::time::sleep_until(due) => {}
+                Some(ack) = flush.recv() => flushed = Some(ack),
+            }
         }
         let mut text = String::new();
-        let mut next = Some(first);
+        let mut next = first.or_else(|| events.try_recv().ok());
         while let Some(event) = next {
             match event {
                 StoreEvent::Captured(rows) => {
@@ -180,12 +207,17 @@ async fn print_events(mut events: mpsc::UnboundedReceiver<StoreEvent>) -> u64 {
             }
             next = events.try_recv().ok();
         }
-        // One write for all of them: stdout is line-buffered, and a write per
-        // line costs a syscall per request.
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(text.as_bytes());
-        let _ = out.flush();
-        last_write = Some(tokio::time::Instant::now());
+        if !text.is_empty() {
+            // One write for all of them: stdout is line-buffered, and a write
+            // per line costs a syscall per request.
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+            last_write = Some(tokio::time::Instant::now());
+        }
+        if let Some(ack) = flushed {
+            let _ = ack.send(());
+        }
     }
     captured
 }

@@ -343,8 +343,10 @@ impl WriterState {
                     summaries.push(summary(job.request, id, content_type));
                     acks.push((job.ack, Ok(Stored { id, answer })));
                 }
-                deliver(acks);
+                // Reported before anyone is answered: once a sender has its
+                // answer, its request is on the event channel too.
                 let _ = self.events.send(StoreEvent::Captured(summaries));
+                deliver(acks);
             }
             Err(e) => {
                 let reason = e.to_string();

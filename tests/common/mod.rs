@@ -207,6 +207,8 @@ pub async fn wait_captured(events: &mut mpsc::UnboundedReceiver<StoreEvent>, n: 
 pub struct Binary {
     pub child: Child,
     pub addr: SocketAddr,
+    /// Its stdout, line by line (with stderr too, in the order written, if
+    /// started with `start_merged`).
     pub lines: std_mpsc::Receiver<String>,
 }
 
@@ -225,9 +227,28 @@ impl Binary {
             .spawn()
             .expect("binary starts");
         let stdout = child.stdout.take().expect("stdout");
+        Binary::reading(child, stdout)
+    }
+
+    /// Like `start`, with stdout and stderr in one pipe, so `lines` shows
+    /// them in the order the program wrote them.
+    pub fn start_merged(db: &Path, extra: &[&str]) -> Binary {
+        let (output, input) = std::io::pipe().expect("pipe");
+        let child = bin()
+            .args(["listen", "--headless", "--port", "0", "--db"])
+            .arg(db)
+            .args(extra)
+            .stdout(input.try_clone().expect("pipe"))
+            .stderr(input)
+            .spawn()
+            .expect("binary starts");
+        Binary::reading(child, output)
+    }
+
+    fn reading(mut child: Child, output: impl Read + Send + 'static) -> Binary {
         let (tx, lines) = std_mpsc::channel();
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            for line in BufReader::new(output).lines().map_while(Result::ok) {
                 if tx.send(line).is_err() {
                     break;
                 }
