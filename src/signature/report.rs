@@ -357,8 +357,9 @@ pub(crate) fn finish(
     window: Window,
 ) -> Verification {
     let age_ms = records_stamp(ctx, &mut v, stamp);
-    // The window in force, if the scheme has a timestamp and a window.
-    let limit = age_ms.zip(ctx.tolerance).map(|(age, tol)| {
+    // Age, window and whether the age is inside it, if the scheme has both
+    // a timestamp and a window.
+    let timing = age_ms.zip(ctx.tolerance).map(|(age, tol)| {
         let tol = tol.max(0);
         let limit = i128::from(tol) * 1000;
         let fresh = match window {
@@ -371,7 +372,7 @@ pub(crate) fn finish(
         let status = match outcome {
             KeyOutcome::NoSecrets => Status::Unverified,
             KeyOutcome::NoMatch { .. } => Status::InvalidSignature,
-            KeyOutcome::Matched if limit.is_some_and(|(_, _, fresh)| !fresh) => Status::Expired,
+            KeyOutcome::Matched if timing.is_some_and(|(_, _, fresh)| !fresh) => Status::Expired,
             KeyOutcome::Matched => Status::Valid,
         };
         return v.conclude(status, String::new());
@@ -394,7 +395,7 @@ pub(crate) fn finish(
         KeyOutcome::Matched => {
             let matched = v.matched_secret.clone().unwrap_or_default();
             let base = format!("{what} matches secret {matched}");
-            match (limit, age_ms) {
+            match (timing, age_ms) {
                 (Some((age, tol, fresh)), _) => {
                     let range = match window {
                         Window::Symmetric => format!("±{tol} s"),
