@@ -2,8 +2,10 @@
 # Capture throughput: alternates a bare hyper server (examples/bare_hyper.rs,
 # reads the body, stores nothing) and `hookscope listen --headless` under the
 # same wrk load: ~1 KB JSON POSTs with Stripe-like headers, keep-alive,
-# 32 connections. Prints req/s, p50/p99 latency, non-2xx answers, and stored
-# rows against completed requests, per round and as medians.
+# 32 connections. Prints req/s, p50/p99 latency, the server's CPU time per
+# request (all its threads, from /proc: steadier than req/s on a machine whose
+# speed drifts), non-2xx answers, and stored rows against completed requests,
+# per round and as medians.
 #
 # Usage: scripts/bench-capture.sh [ROUNDS=3] [SECONDS=10]
 # Needs wrk (apt-get install wrk).
@@ -55,15 +57,22 @@ wait_ready() {
   echo "server did not start: $(cat "$1")" >&2; exit 1
 }
 
-# load URL -> "rps p50_ms p99_ms completed non2xx"
+# cpu_ticks PID: user + system CPU time of the process so far, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_s=$(getconf CLK_TCK)
+
+# load URL PID -> "rps p50_ms p99_ms completed non2xx cpu_us_per_request"
 load() {
+  before=$(cpu_ticks "$2")
   out=$(wrk -t$threads -c$conns -d"${secs}s" --latency -s "$lua" "$1/hooks/stripe")
+  after=$(cpu_ticks "$2")
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   done_=$(awk '/requests in/ {print $1}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
-  echo "$rps $(ms "$p50") $(ms "$p99") $done_ $non2xx"
+  cpu=$(python3 -c "print(round(($after - $before) / $ticks_per_s * 1e6 / max($done_, 1), 1))")
+  echo "$rps $(ms "$p50") $(ms "$p99") $done_ $non2xx $cpu"
 }
 ms() { python3 -c "import re,sys;v,u=re.match(r'([\d.]+)(\w+)','$1').groups();print(round(float(v)*{'us':0.001,'ms':1,'s':1000}[u],3))"; }
 
@@ -71,20 +80,20 @@ results=$work/results
 for round in $(seq 1 "$rounds"); do
   "$bare" 0 > "$work/bare.out" & pid=$!
   url=$(wait_ready "$work/bare.out")
-  read -r rps p50 p99 done_ non2xx < <(load "$url")
+  read -r rps p50 p99 done_ non2xx cpu < <(load "$url" $pid)
   kill $pid; wait $pid 2>/dev/null || true
-  echo "bare $round $rps $p50 $p99 $done_ $non2xx -" >> "$results"
-  printf 'round %s  bare hyper  %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  non-2xx %s\n' "$round" "$rps" "$p50" "$p99" "$non2xx"
+  echo "bare $round $rps $p50 $p99 $done_ $non2xx - $cpu" >> "$results"
+  printf 'round %s  bare hyper  %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  cpu %5.1f µs/req  non-2xx %s\n' "$round" "$rps" "$p50" "$p99" "$cpu" "$non2xx"
 
   db=$work/bench-$round.sqlite3
   "$bin" listen --headless --port 0 --db "$db" > "$work/hs.out" 2>&1 & pid=$!
   url=$(wait_ready "$work/hs.out")
-  read -r rps p50 p99 done_ non2xx < <(load "$url")
+  read -r rps p50 p99 done_ non2xx cpu < <(load "$url" $pid)
   kill -INT $pid; wait $pid 2>/dev/null || true
   rows=$("$bin" ls --json --limit 0 --db "$db" | wc -l)
-  echo "hookscope $round $rps $p50 $p99 $done_ $non2xx $rows" >> "$results"
-  printf 'round %s  hookscope   %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  non-2xx %s  stored %s of %s completed\n' \
-    "$round" "$rps" "$p50" "$p99" "$non2xx" "$rows" "$done_"
+  echo "hookscope $round $rps $p50 $p99 $done_ $non2xx $rows $cpu" >> "$results"
+  printf 'round %s  hookscope   %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  cpu %5.1f µs/req  non-2xx %s  stored %s of %s completed\n' \
+    "$round" "$rps" "$p50" "$p99" "$cpu" "$non2xx" "$rows" "$done_"
   rm -f "$db"*
 done
 
@@ -94,9 +103,9 @@ rows = [l.split() for l in open(sys.argv[1])]
 def med(kind, col): return statistics.median(float(r[col]) for r in rows if r[0] == kind)
 bare, hs = med("bare", 2), med("hookscope", 2)
 print()
-print(f"median over rounds   bare hyper {bare:9.0f} req/s  p50 {med('bare',3):.3f} ms  p99 {med('bare',4):.3f} ms")
-print(f"                     hookscope  {hs:9.0f} req/s  p50 {med('hookscope',3):.3f} ms  p99 {med('hookscope',4):.3f} ms")
-print(f"ratio hookscope / bare: {hs / bare:.2f}")
+print(f"median over rounds   bare hyper {bare:9.0f} req/s  p50 {med('bare',3):.3f} ms  p99 {med('bare',4):.3f} ms  cpu {med('bare',8):.1f} µs/req")
+print(f"                     hookscope  {hs:9.0f} req/s  p50 {med('hookscope',3):.3f} ms  p99 {med('hookscope',4):.3f} ms  cpu {med('hookscope',8):.1f} µs/req")
+print(f"ratio hookscope / bare: {hs / bare:.2f} (server CPU per request: {med('hookscope',8) / med('bare',8):.1f}x)")
 lost = [r for r in rows if r[0] == "hookscope" and int(r[7]) < int(r[5]) - int(r[6])]
 non2xx = sum(int(r[6]) for r in rows if r[0] == "hookscope")
 print(f"hookscope non-2xx answers: {non2xx}; rounds with fewer stored rows than 2xx answers: {len(lost)}")
