@@ -42,21 +42,28 @@ impl EventFields {
     /// True once no later field can change the answer: `type` comes first,
     /// unless it is Slack's envelope and the event inside is still to come.
     fn decided(&self) -> bool {
-        match (&self.kind, &self.event) {
-            (Some(Name::Text(kind)), _) if kind == "event_callback" => {
-                matches!(self.event, Some(Name::Object { kind: Some(_) }))
-            }
-            (Some(Name::Text(kind)), _) => !kind.is_empty(),
+        match &self.kind {
+            Some(Name::Text(kind)) if kind == "event_callback" => self.slack_inner().is_some(),
+            Some(Name::Text(kind)) => !kind.is_empty(),
             _ => false,
+        }
+    }
+
+    /// The type of the event inside Slack's `event_callback` envelope.
+    fn slack_inner(&self) -> Option<&String> {
+        match (&self.kind, &self.event) {
+            (Some(Name::Text(kind)), Some(Name::Object { kind: Some(inner) }))
+                if kind == "event_callback" && !inner.is_empty() =>
+            {
+                Some(inner)
+            }
+            _ => None,
         }
     }
 
     fn name(self) -> Option<String> {
         // Slack's envelope type says less than the event inside it.
-        if let (Some(Name::Text(kind)), Some(Name::Object { kind: Some(inner) })) =
-            (&self.kind, &self.event)
-            && kind == "event_callback"
-        {
+        if let Some(inner) = self.slack_inner() {
             return Some(inner.clone());
         }
         [
@@ -206,6 +213,11 @@ mod tests {
             Some("app_mention")
         );
         assert_eq!(
+            event_type(&[], br#"{"type":"event_callback","event":{"type":""}}"#).as_deref(),
+            Some("event_callback"),
+            "an empty inner type names nothing"
+        );
+        assert_eq!(
             event_type(&[], br#"{"type":7,"event":"x"}"#).as_deref(),
             Some("x")
         );
@@ -245,7 +257,9 @@ mod tests {
             .filter(|s| !s.is_empty())
         };
         if field("type").and_then(|v| v.as_str()) == Some("event_callback")
-            && let Some(inner) = field("event").and_then(|e| e.as_object()?.get("type")?.as_str())
+            && let Some(inner) = field("event")
+                .and_then(|e| e.as_object()?.get("type")?.as_str())
+                .filter(|inner| !inner.is_empty())
         {
             return Some(inner.to_owned());
         }
