@@ -172,18 +172,28 @@ impl Verifier {
         body: &[u8],
         verdict_only: bool,
     ) -> Verification {
-        let url = self.url_for(target, headers);
-        let view = RequestView {
-            method,
-            url: &url,
-            headers,
-            body,
-        };
         let path = target.split('?').next().unwrap_or(target);
         let route = self.routes.iter().find(|r| r.pattern.is_match(path));
         let forced = route.and_then(|r| r.provider);
         // Chosen once: the secrets to try depend on which scheme applies.
-        let chosen = signature::choose(forced, &view, self.generic.as_ref());
+        // Detection reads headers and body only, so the URL is built after,
+        // and for a verdict only when the scheme signs it.
+        let headers_and_body = RequestView {
+            method,
+            url: "",
+            headers,
+            body,
+        };
+        let chosen = signature::choose(forced, &headers_and_body, self.generic.as_ref());
+        let url = if !verdict_only || chosen.as_ref().is_some_and(|(p, _)| p.signs_url()) {
+            self.url_for(target, headers)
+        } else {
+            String::new()
+        };
+        let view = RequestView {
+            url: &url,
+            ..headers_and_body
+        };
         let for_route = route.map_or(&[][..], |r| r.secrets.as_slice());
         let global = chosen
             .as_ref()

@@ -339,9 +339,11 @@ async fn requests_signed_now_verify_on_capture_with_autodetection() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_generic_hmac_verifies_on_capture_without_a_route() {
     let secret = "generic-shared-secret";
+    // The URL is signed too, so the capture has to rebuild it.
     let scheme = signature::GenericHmac {
         header: "X-Acme-Signature".into(),
         prefix: "sha256=".into(),
+        template: "{url}|{body}".into(),
         ..toml::from_str("header = \"X-Acme-Signature\"").expect("minimal scheme")
     };
     let config = Config {

@@ -107,6 +107,15 @@ impl ProviderId {
         }
     }
 
+    /// Whether the scheme signs the URL the request was sent to (a generic
+    /// scheme may, through its template).
+    pub fn signs_url(self) -> bool {
+        matches!(
+            self,
+            ProviderId::Twilio | ProviderId::Square | ProviderId::Generic
+        )
+    }
+
     /// Freshness window of the provider's official SDK (or docs), in seconds;
     /// `None` when the scheme has none. Generic HMAC takes its window from its configuration.
     pub fn default_tolerance(self) -> Option<i64> {
