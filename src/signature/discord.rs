@@ -52,7 +52,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Err(f) => return v.fault(f),
     };
     let signed = [ts.as_bytes(), ctx.req.body].concat();
-    v.set_signed(signed.clone());
+    v.set_signed(&signed);
     let outcome = try_keys(ctx, &mut v, |key| {
         let bytes: [u8; 32] = key
             .try_into()

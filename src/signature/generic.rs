@@ -149,7 +149,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Ok(s) => s,
         Err(e) => return v.conclude(Status::Unverified, e),
     };
-    v.set_signed(signed.clone());
+    v.set_signed(&signed);
     let outcome = try_macs(
         ctx,
         &mut v,

@@ -69,7 +69,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Err(f) => return v.fault(f),
     };
     let body = ctx.req.body;
-    v.set_signed(body.to_vec());
+    v.set_signed(body);
     if body.is_empty() && ctx.provider != ProviderId::Intercom {
         v.note("the body is empty: @octokit/webhooks-methods refuses empty payloads, and GitHub never sends one");
     }

@@ -49,7 +49,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Err(f) => return v.fault(f),
     };
     let body = ctx.req.body;
-    v.set_signed(body.to_vec());
+    v.set_signed(body);
     let outcome = try_macs(
         ctx,
         &mut v,

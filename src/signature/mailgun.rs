@@ -166,7 +166,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Ok(p) => p,
         Err(f) => return v.fault(f),
     };
-    v.set_signed(signed.clone().into_bytes());
+    v.set_signed(signed.as_bytes());
     let outcome = try_macs(
         ctx,
         &mut v,

@@ -122,9 +122,10 @@ impl Verification {
         }
     }
 
-    pub(crate) fn set_signed(&mut self, bytes: Vec<u8>) {
+    /// Records the signed bytes; copied only when the report is wanted.
+    pub(crate) fn set_signed(&mut self, bytes: &[u8]) {
         if !self.brief {
-            self.signed_bytes = Some(bytes);
+            self.signed_bytes = Some(bytes.to_vec());
         }
     }
 
@@ -339,7 +340,7 @@ pub(crate) fn finish_hmac_sha256_hex(
         |key| mac::hmac(HmacAlgorithm::Sha256, key, &[&signed]),
         |d| format!("{tag}={}", mac::to_hex(d)),
     );
-    v.set_signed(signed);
+    v.set_signed(&signed);
     let what = if v.brief {
         String::new()
     } else {

@@ -57,7 +57,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Err(f) => return v.fault(f),
     };
     let signed = [ts.as_bytes(), ctx.req.body].concat();
-    v.set_signed(signed.clone());
+    v.set_signed(&signed);
     let outcome = try_keys(ctx, &mut v, |der| {
         let public = VerifyingKey::from_public_key_der(der)
             .map_err(|_| "not a P-256 SPKI public key".to_string())?;

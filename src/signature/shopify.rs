@@ -48,7 +48,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Err(f) => return v.fault(f),
     };
     let body = ctx.req.body;
-    v.set_signed(body.to_vec());
+    v.set_signed(body);
     if body.is_empty() {
         v.note("the body is empty: @shopify/shopify-api rejects such deliveries (MissingBody)");
     }

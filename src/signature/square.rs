@@ -41,7 +41,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Err(f) => return v.fault(f),
     };
     let signed = [ctx.url.as_bytes(), ctx.req.body].concat();
-    v.set_signed(signed.clone());
+    v.set_signed(&signed);
     if ctx.req.body.is_empty() {
         v.note("the body is empty: the squareup Python SDK rejects such requests while the npm SDK accepts them");
     }

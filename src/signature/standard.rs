@@ -112,7 +112,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Err(f) => return v.fault(f),
     };
     let signed = signed_bytes(&p.id, &p.timestamp, ctx.req.body);
-    v.set_signed(signed.clone());
+    v.set_signed(&signed);
     let outcome = try_macs(
         ctx,
         &mut v,
