@@ -108,13 +108,13 @@ async fn listen(
         }
         flush();
         drop(handle);
-        let (flush, flush_requests) = mpsc::channel(1);
+        let (flush_printer, flush_requests) = mpsc::channel(1);
         let printer = tokio::spawn(print_events(events, flush_requests));
         server.await.context("the capture server failed")?;
         // Every answered request is stored by now: its line goes out before
         // the stop message.
         let (flushed, printed) = oneshot::channel();
-        if flush.send(flushed).await.is_ok() {
+        if flush_printer.send(flushed).await.is_ok() {
             let _ = printed.await;
         }
         Some(printer)
