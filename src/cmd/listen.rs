@@ -15,11 +15,11 @@ use crate::config::Config;
 use crate::human;
 use crate::model::RequestSummary;
 use crate::sanitize::visible;
-use crate::store::{StoreEvent, Writer};
+use crate::store::{StoreEvent, WriterTask};
 use crate::tui::{self, UiOptions, app::Source};
 use crate::verifier::{SharedVerifier, Verifier};
 
-/// How long queued commits get to finish after the server stopped.
+/// How long the store gets to close the file after the server stopped.
 const WRITER_GRACE: Duration = Duration::from_secs(10);
 /// Headless log lines are written at most this often.
 const PRINT_INTERVAL: Duration = Duration::from_millis(20);
@@ -67,7 +67,7 @@ async fn listen(
     };
     let verifier = SharedVerifier::new(verifier);
     let (events_tx, events) = mpsc::unbounded_channel();
-    let (writer, handle) = Writer::start(&path, events_tx)?;
+    let (store, handle) = WriterTask::open(&path, events_tx)?;
     let listener = std::net::TcpListener::bind(config.addr())
         .with_context(|| format!("cannot listen on {}", config.addr()))?;
     let addr = listener
@@ -79,11 +79,12 @@ async fn listen(
         );
     }
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let server = capture::spawn(
+    let mut server = capture::spawn(
         listener,
         config
             .capture(verifier.clone())
             .context("cannot set up forwarding")?,
+        store,
         handle.clone(),
         async {
             tokio::select! {
@@ -110,7 +111,7 @@ async fn listen(
         drop(handle);
         let (flush_printer, flush_requests) = mpsc::channel(1);
         let printer = tokio::spawn(print_events(events, flush_requests));
-        server.await.context("the capture server failed")?;
+        server.served().await.context("the capture server failed")?;
         // Every answered request is stored by now: its line goes out before
         // the stop message.
         let (flushed, printed) = oneshot::channel();
@@ -136,15 +137,17 @@ async fn listen(
             () = shutdown_signal() => Ok(()),
         };
         let _ = stop_tx.send(());
-        server.await.context("the capture server failed")?;
+        server.served().await.context("the capture server failed")?;
         ui?;
         None
     };
-    eprintln!("stopping: storing what is still queued");
-    let finished = tokio::task::spawn_blocking(move || writer.finish());
-    if tokio::time::timeout(WRITER_GRACE, finished).await.is_err() {
-        eprintln!("warning: the store did not finish within {WRITER_GRACE:?}");
-        return Ok(ExitCode::FAILURE);
+    eprintln!("stopping: closing the capture file");
+    match tokio::time::timeout(WRITER_GRACE, server.stored()).await {
+        Ok(stored) => stored.context("the store failed to close the capture file")?,
+        Err(_) => {
+            eprintln!("warning: the store did not finish within {WRITER_GRACE:?}");
+            return Ok(ExitCode::FAILURE);
+        }
     }
     match captured {
         Some(printer) => {

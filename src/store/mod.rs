@@ -1,5 +1,5 @@
-//! The capture file: opening and checking it, the writer thread that owns the
-//! write connection, and read queries for the list and the detail view.
+//! The capture file: opening and checking it, the writer that owns the write
+//! connection, and read queries for the list and the detail view.
 
 mod checkpoint;
 mod codec;
@@ -16,7 +16,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use error::StoreError;
 pub use query::{Dir, Reader};
 pub use schema::SCHEMA_VERSION;
-pub use writer::{SignatureVerdict, StoreEvent, Stored, Writer, WriterHandle};
+pub use writer::{SignatureVerdict, StoreEvent, Stored, Writer, WriterHandle, WriterTask};
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -1,7 +1,11 @@
-//! The single writer thread: owns the write connection, commits whatever is
-//! queued in one transaction, and only then acknowledges each request.
+//! The single writer: owns the write connection, commits whatever is queued
+//! in one transaction, and only then acknowledges each request. It is a task
+//! that runs where its caller puts it: on the capture thread while listening,
+//! or on a thread of its own (`Writer`).
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params};
@@ -16,8 +20,6 @@ use crate::model::{Answer, NewAttempt, NewRequest, RequestId, RequestSummary, he
 const QUEUE_DEPTH: usize = 1024;
 /// Upper bound of requests per transaction, so one commit never stalls long.
 const MAX_BATCH: usize = 512;
-/// Yields before the writer sleeps waiting for work (see `next_task`).
-const SPINS_BEFORE_SLEEP: usize = 10;
 /// Rows committed between two nudges to the checkpointer (about 10 MB of
 /// WAL for 1 KB webhooks).
 const CHECKPOINT_EVERY: usize = 4_000;
@@ -48,9 +50,9 @@ struct Job {
 
 type Outcome = Result<Stored, String>;
 
-/// What the writer sends to one waiting request. Waking a task from outside
-/// the async runtime costs a syscall, so the writer wakes only one request
-/// per batch and hands it the others' outcomes to pass on from inside.
+/// What the writer sends to one waiting request. Waking a task from another
+/// thread costs a syscall, so the writer wakes only one request per batch
+/// and hands it the others' outcomes to pass on from inside.
 struct Delivery {
     outcome: Outcome,
     others: Vec<(oneshot::Sender<Delivery>, Outcome)>,
@@ -195,7 +197,48 @@ impl WriterHandle {
     }
 }
 
-/// The running writer. Dropping every `WriterHandle` and calling `finish`
+/// The writer, ready to run on the runtime that is to do the committing.
+pub struct WriterTask {
+    state: WriterState,
+    tasks: mpsc::Receiver<Task>,
+}
+
+impl WriterTask {
+    /// Opens `path` for writing. Every commit is reported on `events`.
+    pub fn open(
+        path: &Path,
+        events: mpsc::UnboundedSender<StoreEvent>,
+    ) -> Result<(WriterTask, WriterHandle), StoreError> {
+        let conn = super::open_write(path)?;
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0")
+            .map_err(|e| StoreError::sqlite(path, e))?;
+        let file_id = FileId::of(path).map_err(|e| StoreError::io(path, e))?;
+        let checkpointer = Checkpointer::start(path)?;
+        let (jobs_tx, tasks) = mpsc::channel(QUEUE_DEPTH);
+        let state = WriterState {
+            conn,
+            path: path.to_path_buf(),
+            file_id,
+            events,
+            checkpointer,
+        };
+        Ok((WriterTask { state, tasks }, WriterHandle { jobs: jobs_tx }))
+    }
+
+    /// Commits until every handle is dropped or `closing` resolves, then
+    /// commits what is still queued and folds the WAL into the database.
+    ///
+    /// Commits run synchronously on the calling thread. On the capture
+    /// thread that is the point: the writer commits once the connections
+    /// that were ready have queued their requests, so one transaction takes
+    /// a whole round of them, and no request crosses threads.
+    pub async fn run(self, closing: impl Future<Output = ()>) {
+        self.state.run(self.tasks, closing).await;
+    }
+}
+
+/// The writer on a thread of its own, for commands that store without
+/// serving captures. Dropping every `WriterHandle` and calling `finish`
 /// drains the queue, commits it and checkpoints the file.
 pub struct Writer {
     thread: JoinHandle<()>,
@@ -208,24 +251,15 @@ impl Writer {
         path: &Path,
         events: mpsc::UnboundedSender<StoreEvent>,
     ) -> Result<(Writer, WriterHandle), StoreError> {
-        let conn = super::open_write(path)?;
-        conn.execute_batch("PRAGMA wal_autocheckpoint = 0")
-            .map_err(|e| StoreError::sqlite(path, e))?;
-        let file_id = FileId::of(path).map_err(|e| StoreError::io(path, e))?;
-        let checkpointer = Checkpointer::start(path)?;
-        let (jobs_tx, jobs_rx) = mpsc::channel(QUEUE_DEPTH);
-        let state = WriterState {
-            conn,
-            path: path.to_path_buf(),
-            file_id,
-            events,
-            checkpointer,
-        };
+        let (task, handle) = WriterTask::open(path, events)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| StoreError::io(path, e))?;
         let thread = std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || state.run(jobs_rx))
+            .spawn(move || runtime.block_on(task.run(std::future::pending())))
             .map_err(|e| StoreError::io(path, e))?;
-        Ok((Writer { thread }, WriterHandle { jobs: jobs_tx }))
+        Ok((Writer { thread }, handle))
     }
 
     /// Waits until every queued request is committed. Call after all handles
@@ -236,18 +270,26 @@ impl Writer {
     }
 }
 
-/// Waits for the next task. Under load the next request is usually a few
-/// microseconds away: yielding a few times first spares the sleep and the
-/// wake-up syscall a blocking wait costs on both sides.
-fn next_task(tasks: &mut mpsc::Receiver<Task>) -> Option<Task> {
-    for _ in 0..SPINS_BEFORE_SLEEP {
-        match tasks.try_recv() {
-            Ok(task) => return Some(task),
-            Err(mpsc::error::TryRecvError::Empty) => std::thread::yield_now(),
-            Err(mpsc::error::TryRecvError::Disconnected) => return None,
+/// Waits for the next task: `None` once every handle is dropped, or once
+/// `closing` has resolved and what was queued before is taken.
+async fn next_task(
+    tasks: &mut mpsc::Receiver<Task>,
+    closing: Pin<&mut impl Future<Output = ()>>,
+    open: &mut bool,
+) -> Option<Task> {
+    if *open {
+        tokio::select! {
+            biased;
+            task = tasks.recv() => return task,
+            () = closing => {
+                *open = false;
+                // Senders still alive (a connection past its grace time) get
+                // an error instead of waiting for a commit that never comes.
+                tasks.close();
+            }
         }
     }
-    tasks.blocking_recv()
+    tasks.recv().await
 }
 
 /// Moves queued captures into `batch`; returns a delete that has to wait
@@ -272,13 +314,22 @@ struct WriterState {
 }
 
 impl WriterState {
-    fn run(mut self, mut tasks: mpsc::Receiver<Task>) {
+    async fn run(mut self, mut tasks: mpsc::Receiver<Task>, closing: impl Future<Output = ()>) {
+        let mut closing = std::pin::pin!(closing);
+        let mut open = true;
         let mut since_checkpoint = 0;
         let mut batch = Vec::with_capacity(MAX_BATCH);
         let mut pending = None;
         // Commit whatever is queued right away: waiting to fill a batch costs
         // far more throughput than it saves.
-        while let Some(first) = pending.take().or_else(|| next_task(&mut tasks)) {
+        loop {
+            let first = match pending.take() {
+                Some(task) => task,
+                None => match next_task(&mut tasks, closing.as_mut(), &mut open).await {
+                    Some(task) => task,
+                    None => break,
+                },
+            };
             let first = match first {
                 Task::Capture(job) => job,
                 Task::Delete { ids, ack } => {
@@ -315,9 +366,9 @@ impl WriterState {
             batch.push(first);
             pending = drain(&mut tasks, &mut batch);
             if pending.is_none() {
-                // Let handlers that are about to enqueue do so: one yield
-                // costs microseconds, a commit per request far more.
-                std::thread::yield_now();
+                // Let the handlers that are ready enqueue first: a yield
+                // costs far less than a commit per request.
+                tokio::task::yield_now().await;
                 pending = drain(&mut tasks, &mut batch);
             }
 

@@ -1,0 +1,80 @@
+//! The writer as a task: it commits on the runtime that runs it, and
+//! `closing` ends it even while handles are still held (a connection past
+//! its grace time keeps one).
+
+use std::future::Future;
+use std::task::{Context, Waker};
+use std::time::Duration;
+
+use hookscope::model::{AnswerTemplate, NewRequest};
+use hookscope::store::{StoreError, WriterTask};
+use tokio::sync::{mpsc, oneshot};
+
+fn request(n: i64) -> NewRequest {
+    NewRequest {
+        received_at_us: 1_735_732_800_000_000 + n,
+        method: "POST".into(),
+        target: format!("/hooks/{n}"),
+        http_version: "HTTP/1.1".into(),
+        remote_addr: "127.0.0.1:40000".into(),
+        headers: vec![("content-type".into(), b"application/json".to_vec())],
+        body: bytes::Bytes::from(format!("{{\"n\":{n}}}")),
+        body_size: 8,
+        body_truncated: false,
+        event_type: None,
+        sig_provider: None,
+        sig_status: None,
+        answer: AnswerTemplate {
+            status: 200,
+            headers: Vec::new(),
+            body: "{id}".into(),
+        },
+    }
+}
+
+#[tokio::test]
+async fn closing_commits_what_was_queued_and_turns_later_senders_away() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("captures.sqlite3");
+    let (events, _keep) = mpsc::unbounded_channel();
+    let (task, handle) = WriterTask::open(&db, events).expect("store opens");
+
+    // Three requests wait in the queue before the writer runs at all.
+    let mut queued: Vec<_> = (1..=3)
+        .map(|n| Box::pin(handle.store(request(n))))
+        .collect();
+    let mut cx = Context::from_waker(Waker::noop());
+    for store in &mut queued {
+        assert!(
+            store.as_mut().poll(&mut cx).is_pending(),
+            "waits for its commit"
+        );
+    }
+    let (close, closing) = oneshot::channel::<()>();
+    close.send(()).expect("writer side alive");
+    let writer = tokio::spawn(task.run(async {
+        let _ = closing.await;
+    }));
+    for (store, n) in queued.into_iter().zip(1..) {
+        let stored = store.await.expect("queued before closing, so stored");
+        assert_eq!(stored.id.0, n);
+        assert_eq!(stored.answer.body, n.to_string().into_bytes());
+    }
+    // `handle` is still held: only `closing` can have ended the writer.
+    tokio::time::timeout(Duration::from_secs(30), writer)
+        .await
+        .expect("the writer ends on closing")
+        .expect("writer task");
+    assert!(matches!(
+        handle.store(request(4)).await,
+        Err(StoreError::Closed)
+    ));
+
+    let conn = rusqlite::Connection::open(&db).expect("opens");
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(rows, 3);
+    let wal = std::fs::metadata(db.with_extension("sqlite3-wal")).map_or(0, |m| m.len());
+    assert_eq!(wal, 0, "the log is folded into the file on the way out");
+}
