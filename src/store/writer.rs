@@ -97,7 +97,7 @@ fn deliver(acks: Vec<(oneshot::Sender<Delivery>, Outcome)>) {
     }
 }
 
-/// Work for the writer thread; captures are batched, deletes run alone.
+/// Work for the writer; captures are batched, deletes run alone.
 // Captures are the hot path; boxing them would cost an allocation each,
 // while the small variant is rare.
 #[allow(clippy::large_enum_variant)]
