@@ -43,7 +43,7 @@ pub struct CaptureConfig {
 
 /// Serves captures on `listener` until `shutdown` resolves, then lets
 /// in-flight requests finish (their commits included) and returns.
-pub async fn serve(
+async fn serve(
     listener: TcpListener,
     config: CaptureConfig,
     writer: WriterHandle,

@@ -12,25 +12,24 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use hookscope::capture::{self, CaptureConfig};
 use hookscope::config::Config;
-use hookscope::store::{StoreEvent, Writer};
+use hookscope::store::{StoreEvent, WriterTask};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 
 /// Generous: the machine running the tests may be busy.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
-/// A capture server inside the test process.
+/// A capture server inside the test process, on its own thread with the
+/// store writer, as `listen` runs it.
 pub struct Server {
     pub addr: SocketAddr,
     pub db: PathBuf,
     pub events: mpsc::UnboundedReceiver<StoreEvent>,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
-    writer: Option<Writer>,
+    running: Option<capture::Running>,
     _dir: tempfile::TempDir,
 }
 
@@ -47,20 +46,20 @@ impl Server {
             .expect("capture config");
         tweak(&mut config);
         let (events_tx, events) = mpsc::unbounded_channel();
-        let (writer, handle) = Writer::start(&db, events_tx).expect("store opens");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let (store, handle) = WriterTask::open(&db, events_tx).expect("store opens");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(capture::serve(listener, config, handle, async {
+        let running = capture::spawn(listener, config, store, handle, async {
             let _ = stopped.await;
-        }));
+        })
+        .expect("capture thread starts");
         Server {
             addr,
             db,
             events,
             stop: Some(stop),
-            task: Some(task),
-            writer: Some(writer),
+            running: Some(running),
             _dir: dir,
         }
     }
@@ -74,13 +73,9 @@ impl Server {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(task) = self.task.take() {
-            task.await.expect("server task");
-        }
-        if let Some(writer) = self.writer.take() {
-            tokio::task::spawn_blocking(move || writer.finish())
-                .await
-                .expect("writer");
+        if let Some(mut running) = self.running.take() {
+            running.served().await.expect("server stopped");
+            running.stored().await.expect("store closed");
         }
     }
 
