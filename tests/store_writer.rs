@@ -1,25 +1,27 @@
-//! The writer as a task: it commits on the runtime that runs it, and
-//! `closing` ends it even while handles are still held (a connection past
-//! its grace time keeps one).
+//! The store writer on its own: background checkpoints must let the WAL
+//! restart under sustained writing, or it grows by every byte ever written;
+//! and `closing` ends the writer even while handles are still held (a
+//! connection past its grace time keeps one).
 
 use std::future::Future;
 use std::task::{Context, Waker};
 use std::time::Duration;
 
 use hookscope::model::{AnswerTemplate, NewRequest};
-use hookscope::store::{StoreError, WriterTask};
+use hookscope::store::{StoreError, Stored, Writer, WriterTask};
 use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinSet;
 
-fn request(n: i64) -> NewRequest {
+fn request(n: usize, body: Vec<u8>) -> NewRequest {
     NewRequest {
-        received_at_us: 1_735_732_800_000_000 + n,
+        received_at_us: 1_735_732_800_000_000 + n as i64,
         method: "POST".into(),
         target: format!("/hooks/{n}"),
         http_version: "HTTP/1.1".into(),
         remote_addr: "127.0.0.1:40000".into(),
         headers: vec![("content-type".into(), b"application/json".to_vec())],
-        body: bytes::Bytes::from(format!("{{\"n\":{n}}}")),
-        body_size: 8,
+        body_size: body.len() as u64,
+        body: bytes::Bytes::from(body),
         body_truncated: false,
         event_type: None,
         sig_provider: None,
@@ -32,6 +34,49 @@ fn request(n: i64) -> NewRequest {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wal_stays_bounded_while_requests_keep_coming() {
+    const ROWS: usize = 100_000;
+    const IN_FLIGHT: usize = 64;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("captures.sqlite3");
+    let (events, _keep) = mpsc::unbounded_channel();
+    let (writer, handle) = Writer::start(&db, events).expect("store opens");
+    let mut tasks: JoinSet<Result<Stored, StoreError>> = JoinSet::new();
+    let mut largest_wal = 0;
+    for n in 0..ROWS {
+        if tasks.len() == IN_FLIGHT {
+            tasks
+                .join_next()
+                .await
+                .expect("task")
+                .expect("joined")
+                .expect("stored");
+            if n % 1000 == 0 {
+                let wal =
+                    std::fs::metadata(db.with_extension("sqlite3-wal")).map_or(0, |m| m.len());
+                largest_wal = largest_wal.max(wal);
+            }
+        }
+        let handle = handle.clone();
+        tasks.spawn(async move { handle.store(request(n, vec![b'x'; 1000])).await });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.expect("joined").expect("stored");
+    }
+    let data = std::fs::metadata(&db).expect("db").len();
+    drop(handle);
+    tokio::task::spawn_blocking(move || writer.finish())
+        .await
+        .expect("writer finished");
+    // Without restarts the WAL holds every frame ever written, which is more
+    // than the database itself; restarted, it holds a few thousand rows.
+    assert!(
+        largest_wal < data / 2,
+        "WAL reached {largest_wal} bytes for a {data}-byte database"
+    );
+}
+
 #[tokio::test]
 async fn closing_commits_what_was_queued_and_turns_later_senders_away() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -41,7 +86,7 @@ async fn closing_commits_what_was_queued_and_turns_later_senders_away() {
 
     // Three requests wait in the queue before the writer runs at all.
     let mut queued: Vec<_> = (1..=3)
-        .map(|n| Box::pin(handle.store(request(n))))
+        .map(|n| Box::pin(handle.store(request(n, format!("{{\"n\":{n}}}").into_bytes()))))
         .collect();
     let mut cx = Context::from_waker(Waker::noop());
     for store in &mut queued {
@@ -66,7 +111,7 @@ async fn closing_commits_what_was_queued_and_turns_later_senders_away() {
         .expect("the writer ends on closing")
         .expect("writer task");
     assert!(matches!(
-        handle.store(request(4)).await,
+        handle.store(request(4, Vec::new())).await,
         Err(StoreError::Closed)
     ));
 
