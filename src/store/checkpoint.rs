@@ -5,7 +5,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
-use std::thread::JoinHandle;
 
 use rusqlite::{Connection, InterruptHandle};
 
@@ -34,14 +33,14 @@ const STAND_DOWN_ROWS: usize = 10 * CHECKPOINT_EVERY;
 ///
 /// A passive checkpoint alone never lets the WAL restart while commits keep
 /// coming, so the WAL would grow without bound. After the bulk is copied the
-/// writer finishes the few remaining frames itself (`finish_if_due`), and its
+/// writer finishes the few remaining frames itself (`after_commit`), and its
 /// next commit starts writing the WAL from the beginning again.
 ///
 /// The thread runs as `SCHED_IDLE` on Linux: it then only takes CPU nobody
 /// else wants, and the scheduler counts a core running nothing but it as
-/// free, so the senders it wakes are not queued behind the capture thread
-/// (7.5 % more captures per second under `scripts/bench-capture.sh`, 7 of 8
-/// paired rounds). On a machine busy with other work it can starve, and a
+/// free, so the HTTP clients the capture thread wakes get that core instead
+/// of queueing behind the capture thread (6 % more captures per second under
+/// `scripts/bench-capture.sh`, better in 9 of 12 paired rounds). On a machine busy with other work it can starve, and a
 /// starved pass may hold SQLite's checkpoint lock. The writer then
 /// interrupts it and checkpoints on its own connection for a while
 /// (`after_commit`), so the WAL stays bounded either way.
@@ -54,7 +53,6 @@ pub(super) struct Checkpointer {
     standing_down_for: usize,
     /// Stops the background pass's statement, releasing the checkpoint lock.
     interrupt: InterruptHandle,
-    thread: Option<JoinHandle<()>>,
 }
 
 struct Shared {
@@ -76,7 +74,9 @@ impl Checkpointer {
             stand_down: AtomicBool::new(false),
         });
         let state = shared.clone();
-        let thread = std::thread::Builder::new()
+        // Not joined on drop: at idle priority the thread may wait long for
+        // the CPU it needs to notice, and it holds nothing by then.
+        std::thread::Builder::new()
             .name("store-checkpoint".into())
             .spawn(move || {
                 run_at_idle_priority();
@@ -100,7 +100,6 @@ impl Checkpointer {
             since_restart: 0,
             standing_down_for: 0,
             interrupt,
-            thread: Some(thread),
         })
     }
 
@@ -205,14 +204,12 @@ fn run_at_idle_priority() {
 }
 
 impl Drop for Checkpointer {
+    /// Ends the thread once it runs again; a pass under way gives up, and
+    /// releases the checkpoint lock the writer's last checkpoint needs.
     fn drop(&mut self) {
         self.nudges = None;
-        // A pass under way, perhaps starved, gives up rather than delay the stop.
         self.shared.stand_down.store(true, Ordering::Release);
         self.interrupt.interrupt();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
