@@ -28,7 +28,7 @@ pub(crate) enum BodyEnd {
 /// counted and dropped, so the sender still gets a clean 413 answer rather
 /// than a reset connection.
 pub(crate) async fn read(mut body: Incoming, limit: u64, deadline: Instant) -> ReadBody {
-    let mut kept = BytesMut::new();
+    let mut kept = Kept::Nothing;
     let mut seen: u64 = 0;
     let mut truncated = false;
     let end = loop {
@@ -45,17 +45,89 @@ pub(crate) async fn read(mut body: Incoming, limit: u64, deadline: Instant) -> R
         seen += data.len() as u64;
         let room = limit.saturating_sub(kept.len() as u64);
         if (data.len() as u64) <= room {
-            kept.extend_from_slice(&data);
+            kept.push(data);
         } else {
             // `room` is below `data.len()`, so it fits in usize.
-            kept.extend_from_slice(&data[..room as usize]);
+            kept.push(data.slice(..room as usize));
             truncated = true;
         }
     };
     ReadBody {
-        kept: kept.freeze(),
+        kept: kept.into_bytes(),
         seen,
         truncated,
         end,
+    }
+}
+
+/// The bytes kept so far. Most bodies arrive in one frame, which is kept as
+/// it came, without a copy.
+enum Kept {
+    Nothing,
+    One(Bytes),
+    Joined(BytesMut),
+}
+
+impl Kept {
+    fn len(&self) -> usize {
+        match self {
+            Kept::Nothing => 0,
+            Kept::One(b) => b.len(),
+            Kept::Joined(b) => b.len(),
+        }
+    }
+
+    fn push(&mut self, data: Bytes) {
+        if data.is_empty() {
+            return;
+        }
+        *self = match std::mem::replace(self, Kept::Nothing) {
+            Kept::Nothing => Kept::One(data),
+            Kept::One(first) => {
+                let mut joined = BytesMut::with_capacity(first.len() + data.len());
+                joined.extend_from_slice(&first);
+                joined.extend_from_slice(&data);
+                Kept::Joined(joined)
+            }
+            Kept::Joined(mut joined) => {
+                joined.extend_from_slice(&data);
+                Kept::Joined(joined)
+            }
+        };
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Kept::Nothing => Bytes::new(),
+            Kept::One(b) => b,
+            Kept::Joined(b) => b.freeze(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_kept_in_order_whatever_their_sizes() {
+        let frames: &[&[u8]] = &[b"", b"ab", b"", b"c", b"defg"];
+        let mut kept = Kept::Nothing;
+        let mut want = Vec::new();
+        for f in frames {
+            kept.push(Bytes::copy_from_slice(f));
+            want.extend_from_slice(f);
+            assert_eq!(kept.len(), want.len());
+        }
+        assert_eq!(kept.into_bytes(), want);
+    }
+
+    #[test]
+    fn a_single_frame_is_kept_without_a_copy() {
+        let frame = Bytes::from(vec![7u8; 900]);
+        let ptr = frame.as_ptr();
+        let mut kept = Kept::Nothing;
+        kept.push(frame);
+        assert_eq!(kept.into_bytes().as_ptr(), ptr);
     }
 }
