@@ -64,11 +64,10 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Ok(p) => p,
         Err(f) => return v.fault(f),
     };
-    let signed = signed_bytes(&p.ts, ctx.req.body);
     finish_hmac_sha256_hex(
         ctx,
         v,
-        signed,
+        || signed_bytes(&p.ts, ctx.req.body),
         &p.h1,
         "h1",
         Stamp::seconds(p.secs),

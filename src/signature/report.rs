@@ -317,22 +317,28 @@ fn secrets_phrase(n: usize) -> String {
     }
 }
 
-/// Turns a key outcome into the verdict: `unverified`, `invalid_signature`, or (after the
-/// window check) `expired` / `valid`. `what` names the signature (`"v1 signature"`).
 /// The common tail of the timestamped hex HMAC-SHA256 schemes (Stripe,
 /// Paddle, Slack, Zoom, Twitch): records the signed bytes, tries every
 /// secret against the received `{tag}=<hex>` values, and decides with the
 /// timestamp and window.
+///
+/// `signed` builds the signed bytes (a copy of the body) only when a secret
+/// is tried or the report shows them: a verdict without secrets, as most
+/// captures are, never needs them.
 pub(crate) fn finish_hmac_sha256_hex(
     ctx: &Ctx,
     mut v: Verification,
-    signed: Vec<u8>,
+    signed: impl FnOnce() -> Vec<u8>,
     received: &[Vec<u8>],
     tag: &str,
     stamp: Stamp,
     window: Window,
 ) -> Verification {
     use super::mac::{self, HmacAlgorithm};
+    if ctx.keys.is_empty() && v.brief {
+        return finish(ctx, v, KeyOutcome::NoSecrets, "", Some(stamp), window);
+    }
+    let signed = signed();
     let outcome = try_macs(
         ctx,
         &mut v,
@@ -349,6 +355,8 @@ pub(crate) fn finish_hmac_sha256_hex(
     finish(ctx, v, outcome, &what, Some(stamp), window)
 }
 
+/// Turns a key outcome into the verdict: `unverified`, `invalid_signature`, or (after the
+/// window check) `expired` / `valid`. `what` names the signature (`"v1 signature"`).
 pub(crate) fn finish(
     ctx: &Ctx,
     mut v: Verification,

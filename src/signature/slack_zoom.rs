@@ -64,11 +64,10 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Ok(p) => p,
         Err(f) => return v.fault(f),
     };
-    let signed = signed_bytes(&ts, ctx.req.body);
     let mut v = finish_hmac_sha256_hex(
         ctx,
         v,
-        signed,
+        || signed_bytes(&ts, ctx.req.body),
         &[received],
         "v0",
         Stamp::seconds(secs),

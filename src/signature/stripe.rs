@@ -67,11 +67,10 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Ok(p) => p,
         Err(f) => return v.fault(f),
     };
-    let signed = signed_bytes(&p.t, ctx.req.body);
     finish_hmac_sha256_hex(
         ctx,
         v,
-        signed,
+        || signed_bytes(&p.t, ctx.req.body),
         &p.v1,
         "v1",
         Stamp::seconds(p.secs),

@@ -51,7 +51,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
     let mut v = finish_hmac_sha256_hex(
         ctx,
         v,
-        signed,
+        || signed,
         &[received],
         "sha256",
         stamp,
