@@ -81,19 +81,16 @@ impl Kept {
         if data.is_empty() {
             return;
         }
-        *self = match std::mem::replace(self, Kept::Nothing) {
-            Kept::Nothing => Kept::One(data),
+        match self {
+            Kept::Nothing => *self = Kept::One(data),
             Kept::One(first) => {
                 let mut joined = BytesMut::with_capacity(first.len() + data.len());
-                joined.extend_from_slice(&first);
+                joined.extend_from_slice(first);
                 joined.extend_from_slice(&data);
-                Kept::Joined(joined)
+                *self = Kept::Joined(joined);
             }
-            Kept::Joined(mut joined) => {
-                joined.extend_from_slice(&data);
-                Kept::Joined(joined)
-            }
-        };
+            Kept::Joined(joined) => joined.extend_from_slice(&data),
+        }
     }
 
     fn into_bytes(self) -> Bytes {
