@@ -20,9 +20,6 @@ use crate::model::{Answer, NewAttempt, NewRequest, RequestId, RequestSummary, he
 const QUEUE_DEPTH: usize = 1024;
 /// Upper bound of requests per transaction, so one commit never stalls long.
 const MAX_BATCH: usize = 512;
-/// Rows committed between two nudges to the checkpointer (about 10 MB of
-/// WAL for 1 KB webhooks).
-const CHECKPOINT_EVERY: usize = 4_000;
 
 /// What the writer tells the rest of the program after each commit.
 #[derive(Clone, Debug)]
@@ -317,7 +314,6 @@ impl WriterState {
     async fn run(mut self, mut tasks: mpsc::Receiver<Task>, closing: impl Future<Output = ()>) {
         let mut closing = std::pin::pin!(closing);
         let mut open = true;
-        let mut since_checkpoint = 0;
         let mut batch = Vec::with_capacity(MAX_BATCH);
         let mut pending = None;
         // Commit whatever is queued right away: waiting to fill a batch costs
@@ -372,13 +368,9 @@ impl WriterState {
                 pending = drain(&mut tasks, &mut batch);
             }
 
-            since_checkpoint += batch.len();
+            let rows = batch.len();
             self.commit(&mut batch);
-            self.checkpointer.finish_if_due(&self.conn);
-            if since_checkpoint >= CHECKPOINT_EVERY {
-                self.checkpointer.nudge();
-                since_checkpoint = 0;
-            }
+            self.checkpointer.committed(&self.conn, rows);
         }
         // Leave a self-contained file behind: fold the WAL into the database.
         drop(self.checkpointer);
