@@ -131,7 +131,7 @@ fn generate(path: &Path, n: u64) -> anyhow::Result<()> {
                 sig_status: Some(["valid", "invalid_signature", "unsigned"][rng.next(3) as usize].into()),
                 headers,
                 body: body.into(),
-                answer: AnswerTemplate { status: 200, headers: Vec::new(), body: "{}".into() },
+                answer: std::sync::Arc::new(AnswerTemplate { status: 200, headers: Vec::new(), body: "{}".into() }),
             };
             let handle = handle.clone();
             tasks.spawn(async move { handle.store(request).await.map(|_| ()) });

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -289,7 +290,7 @@ impl Config {
             max_body: self.max_body,
             header_timeout: Duration::from_secs(self.header_timeout),
             body_timeout: Duration::from_secs(self.body_timeout),
-            answer: AnswerTemplate {
+            answer: Arc::new(AnswerTemplate {
                 status: self.response.status,
                 headers: self
                     .response
@@ -298,7 +299,7 @@ impl Config {
                     .map(|(n, v)| (n.clone(), v.clone()))
                     .collect(),
                 body: self.response.body.clone(),
-            },
+            }),
         })
     }
 }

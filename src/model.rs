@@ -2,6 +2,7 @@
 //! summaries for the list and full details for one request.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Row id of a captured request; also what the user types in `show ID`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -35,8 +36,9 @@ pub struct NewRequest {
     pub event_type: Option<String>,
     pub sig_provider: Option<String>,
     pub sig_status: Option<String>,
-    /// How to answer once the row has an id.
-    pub answer: AnswerTemplate,
+    /// How to answer once the row has an id; shared, as most requests get
+    /// the configured answer.
+    pub answer: Arc<AnswerTemplate>,
 }
 
 /// The answer sent back to the sender. The body may contain `{id}`, replaced
@@ -57,9 +59,32 @@ impl AnswerTemplate {
                 .iter()
                 .map(|(n, v)| (n.clone(), v.as_bytes().to_vec()))
                 .collect(),
-            body: self.body.replace("{id}", &id.to_string()).into_bytes(),
+            body: fill_id(&self.body, id),
         }
     }
+}
+
+/// `body` with every `{id}` replaced by the id, in one pass and one
+/// allocation: this runs for every captured request.
+fn fill_id(body: &str, id: RequestId) -> Vec<u8> {
+    use std::io::Write;
+    const MARK: &str = "{id}";
+    let mut out = Vec::with_capacity(body.len() + 16);
+    let mut rest = body;
+    while let Some(at) = rest.find('{') {
+        out.extend_from_slice(&rest.as_bytes()[..at]);
+        rest = &rest[at..];
+        if let Some(after) = rest.strip_prefix(MARK) {
+            // Writing an integer into a Vec cannot fail.
+            let _ = write!(out, "{}", id.0);
+            rest = after;
+        } else {
+            out.push(b'{');
+            rest = &rest[1..];
+        }
+    }
+    out.extend_from_slice(rest.as_bytes());
+    out
 }
 
 /// An answer as actually sent.
@@ -149,4 +174,35 @@ pub struct NewAttempt {
     pub response_headers: HeaderList,
     pub response_body: Vec<u8>,
     pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn every_id_placeholder_is_filled_and_other_braces_stay() {
+        let cases = [
+            ("", ""),
+            ("{id}", "42"),
+            (r#"{"id":{id},"stored":true}"#, r#"{"id":42,"stored":true}"#),
+            ("{id}{id} {i} {id", "4242 {i} {id"),
+            ("{{id}}", "{42}"),
+            ("é{id}ü", "é42ü"),
+        ];
+        for (body, want) in cases {
+            assert_eq!(fill_id(body, RequestId(42)), want.as_bytes(), "{body:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn filling_matches_a_plain_replace(body in "[{}id x\u{e9}]{0,40}", id in any::<i64>()) {
+            prop_assert_eq!(
+                fill_id(&body, RequestId(id)),
+                body.replace("{id}", &id.to_string()).into_bytes()
+            );
+        }
+    }
 }

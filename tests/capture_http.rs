@@ -208,9 +208,11 @@ async fn oversize_body_is_answered_413_and_stored_truncated() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_answer_is_configurable_and_stored() {
     let server = Server::start_with(|c| {
-        c.answer.status = 202;
-        c.answer.headers = vec![("x-served-by".into(), "hookscope".into())];
-        c.answer.body = "got {id}".into();
+        c.answer = std::sync::Arc::new(hookscope::model::AnswerTemplate {
+            status: 202,
+            headers: vec![("x-served-by".into(), "hookscope".into())],
+            body: "got {id}".into(),
+        });
     })
     .await;
     let (status, answer) = send(&client(), "POST", &server.url("/a"), &[], "x").await;

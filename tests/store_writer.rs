@@ -26,11 +26,11 @@ fn request(n: usize, body: Vec<u8>) -> NewRequest {
         event_type: None,
         sig_provider: None,
         sig_status: None,
-        answer: AnswerTemplate {
+        answer: std::sync::Arc::new(AnswerTemplate {
             status: 200,
             headers: Vec::new(),
             body: "{id}".into(),
-        },
+        }),
     }
 }
 

@@ -34,7 +34,7 @@ pub struct CaptureConfig {
     pub header_timeout: Duration,
     /// ... and its whole body within this time.
     pub body_timeout: Duration,
-    pub answer: AnswerTemplate,
+    pub answer: Arc<AnswerTemplate>,
     /// Checks each request's signature before it is stored.
     pub verifier: SharedVerifier,
     /// Sends each stored request on to the user's app and answers with its answer.

@@ -81,13 +81,13 @@ async fn handle(ctx: &Ctx, remote: &str, req: Request<Incoming>) -> Response<Ful
         .get()
         .verdict(method, &target, &headers, &read.kept);
     let answer = match (&verdict.handshake, verdict.status) {
-        _ if read.truncated => oversize_answer(ctx.config.max_body),
+        _ if read.truncated => Arc::new(oversize_answer(ctx.config.max_body)),
         // Zoom's URL validation and Discord's PING expect a computed answer.
-        (Some(handshake), Status::Valid) => AnswerTemplate {
+        (Some(handshake), Status::Valid) => Arc::new(AnswerTemplate {
             status: 200,
             headers: vec![("content-type".into(), handshake.content_type.clone())],
             body: handshake.body.clone(),
-        },
+        }),
         _ => ctx.config.answer.clone(),
     };
     let request = NewRequest {
