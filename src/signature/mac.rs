@@ -92,7 +92,13 @@ pub(crate) fn hex_digest(text: &str, len: usize) -> Option<Vec<u8>> {
         && text
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if ok { hex::decode(text).ok() } else { None }
+    if !ok {
+        return None;
+    }
+    // Into a buffer of the known size: `hex::decode` collects byte by byte.
+    let mut digest = vec![0; len];
+    hex::decode_to_slice(text, &mut digest).ok()?;
+    Some(digest)
 }
 
 /// Decodes canonical standard base64 (with padding) of exactly `len` bytes.

@@ -8,13 +8,13 @@ use super::sign::SignInput;
 
 const HEADER: &str = "Stripe-Signature";
 
-struct Parsed {
-    t: String,
+struct Parsed<'a> {
+    t: &'a str,
     secs: i64,
     v1: Vec<Vec<u8>>,
 }
 
-fn parse(ctx: &Ctx, v: &mut Verification) -> Result<Parsed, Fault> {
+fn parse<'a>(ctx: &Ctx<'a>, v: &mut Verification) -> Result<Parsed<'a>, Fault> {
     let [header] = ctx.req.require_all([HEADER])?;
     let mut t = None;
     let mut v1 = Vec::new();
@@ -50,11 +50,7 @@ fn parse(ctx: &Ctx, v: &mut Verification) -> Result<Parsed, Fault> {
             "{HEADER} has no v1= signature (v0 is test-mode only and ignored)"
         )));
     }
-    Ok(Parsed {
-        t: t.to_string(),
-        secs,
-        v1,
-    })
+    Ok(Parsed { t, secs, v1 })
 }
 
 fn signed_bytes(t: &str, body: &[u8]) -> Vec<u8> {
@@ -70,7 +66,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
     finish_hmac_sha256_hex(
         ctx,
         v,
-        || signed_bytes(&p.t, ctx.req.body),
+        || signed_bytes(p.t, ctx.req.body),
         &p.v1,
         "v1",
         Stamp::seconds(p.secs),
