@@ -95,15 +95,93 @@ enum Key {
 
 /// A field is either the name itself or, as in Slack's
 /// `{"event":{"type":"app_mention"}}`, an object whose `type` is the name.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
 enum Name {
     Text(String),
+    /// `kind` is the object's `type` when that is a string given once.
     Object {
-        #[serde(rename = "type")]
         kind: Option<String>,
     },
-    Other(serde::de::IgnoredAny),
+    Other,
+}
+
+/// Read in one pass over the JSON: an untagged enum would first buffer
+/// every value into an intermediate tree, for every captured request.
+impl<'de> serde::Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Name, D::Error> {
+        de.deserialize_any(NameVisitor)
+    }
+}
+
+struct NameVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NameVisitor {
+    type Value = Name;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Name, E> {
+        Ok(Name::Text(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Name, E> {
+        Ok(Name::Text(v))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Name, A::Error> {
+        let mut kind = None;
+        let mut types = 0;
+        while let Some(key) = map.next_key::<Key>()? {
+            if matches!(key, Key::Type) {
+                types += 1;
+                kind = map.next_value::<TextOrOther>()?.0;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        // A `type` given twice, or not as text, names nothing.
+        Ok(Name::Object {
+            kind: kind.filter(|_| types == 1),
+        })
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Name, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Name::Other)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Name, E> {
+        Ok(Name::Other)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Name, E> {
+        Ok(Name::Other)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Name, E> {
+        Ok(Name::Other)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Name, E> {
+        Ok(Name::Other)
+    }
+
+    fn visit_unit<E>(self) -> Result<Name, E> {
+        Ok(Name::Other)
+    }
+}
+
+/// A string value, or `None` for any other JSON value (which is skipped).
+struct TextOrOther(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for TextOrOther {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<TextOrOther, D::Error> {
+        Ok(TextOrOther(match de.deserialize_any(NameVisitor)? {
+            Name::Text(text) => Some(text),
+            Name::Object { .. } | Name::Other => None,
+        }))
+    }
 }
 
 impl Name {
@@ -312,6 +390,30 @@ mod tests {
             let body = format!("{{{}}}", members.join(","));
             let parsed: serde_json::Value = serde_json::from_str(&body).expect("valid JSON");
             proptest::prop_assert_eq!(event_type(&[], body.as_bytes()), reference(&parsed), "{}", body);
+        }
+    }
+
+    #[test]
+    fn an_object_names_the_event_only_by_one_text_type() {
+        let cases: [(&[u8], Option<&str>); 4] = [
+            (
+                br#"{"event":{"id":1,"type":"app_mention"}}"#,
+                Some("app_mention"),
+            ),
+            (br#"{"event":{"type":"a","type":"b"}}"#, None),
+            (
+                br#"{"event":{"type":{"type":"nested"}},"topic":"t"}"#,
+                Some("t"),
+            ),
+            (br#"{"event":["app_mention"],"topic":"t"}"#, Some("t")),
+        ];
+        for (body, want) in cases {
+            assert_eq!(
+                event_type(&[], body).as_deref(),
+                want,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
         }
     }
 
