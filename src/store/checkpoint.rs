@@ -20,6 +20,9 @@ const CHECKPOINT_EVERY: usize = 4_000;
 /// otherwise grow the WAL with every row: 93-233 MB for a 122 MB file there,
 /// against 14-40 MB with the take-over, whose copying holds the writer back.
 const TAKE_OVER_AFTER: usize = 3 * CHECKPOINT_EVERY;
+/// Rows between two take-over attempts while a reader's snapshot keeps the
+/// WAL from being copied in full: each attempt may sync twice.
+const RETRY_EVERY: usize = 512;
 /// A background pass stops chasing the writer once fewer frames than this
 /// were added while it ran; the writer copies that small rest itself.
 const CATCH_UP_FRAMES: i64 = 256;
@@ -39,7 +42,9 @@ pub(super) struct Checkpointer {
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
     since_nudge: usize,
+    /// Rows since the WAL could last restart, and when the writer takes over.
     since_finish: usize,
+    take_over_at: usize,
 }
 
 /// What the writer and the background thread tell each other.
@@ -96,6 +101,7 @@ impl Checkpointer {
             thread: Some(thread),
             since_nudge: 0,
             since_finish: 0,
+            take_over_at: TAKE_OVER_AFTER,
         })
     }
 
@@ -106,16 +112,23 @@ impl Checkpointer {
     pub(super) fn committed(&mut self, writer: &Connection, rows: usize) {
         self.since_nudge += rows;
         self.since_finish += rows;
-        let overdue = self.since_finish >= TAKE_OVER_AFTER;
+        // A round that caught up gets one attempt; if a reader prevents it,
+        // the next round or the take-over tries again.
+        let caught_up = self.shared.caught_up.swap(false, Ordering::AcqRel);
+        let overdue = self.since_finish >= self.take_over_at;
         if overdue {
             self.shared.writer_takes_over.store(true, Ordering::Release);
         }
-        if (overdue || self.shared.caught_up.load(Ordering::Acquire)) && copy_rest(writer) {
-            self.shared.caught_up.store(false, Ordering::Release);
-            self.shared
-                .writer_takes_over
-                .store(false, Ordering::Release);
-            self.since_finish = 0;
+        if caught_up || overdue {
+            if copy_rest(writer) {
+                self.shared
+                    .writer_takes_over
+                    .store(false, Ordering::Release);
+                self.since_finish = 0;
+                self.take_over_at = TAKE_OVER_AFTER;
+            } else if overdue {
+                self.take_over_at = self.since_finish + RETRY_EVERY;
+            }
         }
         if self.since_nudge >= CHECKPOINT_EVERY {
             self.since_nudge = 0;
@@ -128,9 +141,8 @@ impl Checkpointer {
 }
 
 /// Copies every remaining frame; true when all were copied, so the next
-/// commit restarts the WAL. Otherwise (the background holds the checkpoint
-/// lock, or a reader's snapshot still needs old frames) the writer tries
-/// again after its next commit.
+/// commit restarts the WAL. Not when the background holds the checkpoint
+/// lock, or a reader's snapshot still needs old frames.
 fn copy_rest(writer: &Connection) -> bool {
     // (busy, frames in the WAL, frames copied)
     let copied = writer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
@@ -226,5 +238,44 @@ mod tests {
         // Everything was copied, so the next commit writes the WAL from its start.
         insert(1);
         assert!(wal_frames(&path) <= 4, "the WAL restarted");
+    }
+
+    #[test]
+    fn a_reader_holding_old_frames_spaces_out_the_take_over_attempts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.sqlite3");
+        let writer = Connection::open(&path).expect("opens");
+        writer
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+                 CREATE TABLE t (b BLOB); INSERT INTO t VALUES (1);",
+            )
+            .expect("schema");
+        let mut checkpointer = Checkpointer::start(&path).expect("starts");
+        checkpointer.nudges = None;
+        let reader = Connection::open(&path).expect("opens");
+        reader
+            .execute_batch("BEGIN; SELECT count(*) FROM t;")
+            .expect("snapshot");
+        writer
+            .execute("INSERT INTO t VALUES (zeroblob(4000))", [])
+            .expect("insert");
+
+        checkpointer.committed(&writer, TAKE_OVER_AFTER);
+        assert_eq!(
+            checkpointer.since_finish, TAKE_OVER_AFTER,
+            "the reader pins the WAL"
+        );
+        assert_eq!(checkpointer.take_over_at, TAKE_OVER_AFTER + RETRY_EVERY);
+
+        reader.execute_batch("COMMIT").expect("snapshot released");
+        checkpointer.committed(&writer, RETRY_EVERY - 1);
+        assert_ne!(
+            checkpointer.since_finish, 0,
+            "no attempt before the retry is due"
+        );
+        checkpointer.committed(&writer, 1);
+        assert_eq!(checkpointer.since_finish, 0, "the retry copied the rest");
+        assert_eq!(checkpointer.take_over_at, TAKE_OVER_AFTER);
     }
 }
