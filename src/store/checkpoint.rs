@@ -188,6 +188,31 @@ impl Drop for Checkpointer {
 mod tests {
     use super::*;
 
+    /// A writer connection on a fresh WAL file with one row in table `t`,
+    /// and a checkpointer whose background never runs: only the writer's
+    /// own checkpoints copy.
+    fn writer_alone(dir: &tempfile::TempDir) -> (std::path::PathBuf, Connection, Checkpointer) {
+        let path = dir.path().join("c.sqlite3");
+        let writer = Connection::open(&path).expect("opens");
+        writer
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+                 CREATE TABLE t (b BLOB); INSERT INTO t VALUES (1);",
+            )
+            .expect("schema");
+        let mut checkpointer = Checkpointer::start(&path).expect("starts");
+        checkpointer.nudges = None;
+        (path, writer, checkpointer)
+    }
+
+    fn insert(writer: &Connection, rows: usize) {
+        for _ in 0..rows {
+            writer
+                .execute("INSERT INTO t VALUES (zeroblob(4000))", [])
+                .expect("insert");
+        }
+    }
+
     /// Frames in the WAL since it last restarted (this also checkpoints them).
     fn wal_frames(path: &Path) -> i64 {
         Connection::open(path)
@@ -199,33 +224,16 @@ mod tests {
     #[test]
     fn an_overdue_writer_copies_the_rest_itself_and_the_wal_restarts() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("c.sqlite3");
-        let writer = Connection::open(&path).expect("opens");
-        writer
-            .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
-                 CREATE TABLE t (b BLOB);",
-            )
-            .expect("schema");
-        let mut checkpointer = Checkpointer::start(&path).expect("starts");
-        // No background pass will ever run: only the take-over can copy.
-        checkpointer.nudges = None;
-        let insert = |rows: usize| {
-            for _ in 0..rows {
-                writer
-                    .execute("INSERT INTO t VALUES (zeroblob(4000))", [])
-                    .expect("insert");
-            }
-        };
+        let (path, writer, mut checkpointer) = writer_alone(&dir);
 
-        insert(200);
+        insert(&writer, 200);
         checkpointer.committed(&writer, 200);
         assert_eq!(
             checkpointer.since_finish, 200,
             "not due yet: nothing copied"
         );
 
-        insert(1);
+        insert(&writer, 1);
         checkpointer.committed(&writer, TAKE_OVER_AFTER);
         assert_eq!(checkpointer.since_finish, 0, "the writer copied the rest");
         assert!(
@@ -236,30 +244,19 @@ mod tests {
         );
 
         // Everything was copied, so the next commit writes the WAL from its start.
-        insert(1);
+        insert(&writer, 1);
         assert!(wal_frames(&path) <= 4, "the WAL restarted");
     }
 
     #[test]
     fn a_reader_holding_old_frames_spaces_out_the_take_over_attempts() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("c.sqlite3");
-        let writer = Connection::open(&path).expect("opens");
-        writer
-            .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
-                 CREATE TABLE t (b BLOB); INSERT INTO t VALUES (1);",
-            )
-            .expect("schema");
-        let mut checkpointer = Checkpointer::start(&path).expect("starts");
-        checkpointer.nudges = None;
+        let (path, writer, mut checkpointer) = writer_alone(&dir);
         let reader = Connection::open(&path).expect("opens");
         reader
             .execute_batch("BEGIN; SELECT count(*) FROM t;")
             .expect("snapshot");
-        writer
-            .execute("INSERT INTO t VALUES (zeroblob(4000))", [])
-            .expect("insert");
+        insert(&writer, 1);
 
         checkpointer.committed(&writer, TAKE_OVER_AFTER);
         assert_eq!(
