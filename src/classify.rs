@@ -135,7 +135,10 @@ impl<'de> serde::de::Visitor<'de> for NameVisitor {
         while let Some(key) = map.next_key::<Key>()? {
             if matches!(key, Key::Type) {
                 types += 1;
-                kind = map.next_value::<TextOrOther>()?.0;
+                kind = match map.next_value::<Name>()? {
+                    Name::Text(text) => Some(text),
+                    Name::Object { .. } | Name::Other => None,
+                };
             } else {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -169,18 +172,6 @@ impl<'de> serde::de::Visitor<'de> for NameVisitor {
 
     fn visit_unit<E>(self) -> Result<Name, E> {
         Ok(Name::Other)
-    }
-}
-
-/// A string value, or `None` for any other JSON value (which is skipped).
-struct TextOrOther(Option<String>);
-
-impl<'de> serde::Deserialize<'de> for TextOrOther {
-    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<TextOrOther, D::Error> {
-        Ok(TextOrOther(match de.deserialize_any(NameVisitor)? {
-            Name::Text(text) => Some(text),
-            Name::Object { .. } | Name::Other => None,
-        }))
     }
 }
 
