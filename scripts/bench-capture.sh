@@ -17,7 +17,10 @@ conns=32
 threads=2
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-cargo build --release --quiet --bin hookscope --example bare_hyper
+# Built apart: an example pulls in the dev-dependencies' features, and the
+# hookscope measured should be the one `cargo build --release` makes.
+cargo build --release --quiet --bin hookscope
+cargo build --release --quiet --example bare_hyper
 bin=target/release/hookscope
 bare=target/release/examples/bare_hyper
 work=$(mktemp -d)
