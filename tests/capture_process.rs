@@ -294,3 +294,26 @@ fn missing_files_and_ids_get_clear_errors() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("no request with id 42"));
 }
+
+#[test]
+fn an_error_names_its_cause_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("bad.toml");
+    std::fs::write(&config, "[[[\n").expect("write config");
+    let out = bin()
+        .args(["listen", "--headless", "--port", "0", "--config"])
+        .arg(&config)
+        .arg("--db")
+        .arg(dir.path().join("c.sqlite3"))
+        .output()
+        .expect("binary runs");
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("TOML parse error").count(), 1, "{stderr}");
+
+    // A directory where the capture file should be: SQLite's reason, once.
+    let out = run(&["ls"], dir.path());
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("disk I/O error").count(), 1, "{stderr}");
+}

@@ -70,13 +70,22 @@ impl FilterError {
     }
 }
 
+/// Most terms a filter takes. Every term nests a condition in SQLite's
+/// expression tree, and SQLite refuses a filter of about 350 header terms
+/// ("subqueries nested too deep"); a filter typed by hand stays far below.
+pub const MAX_TERMS: usize = 64;
+
 impl Filter {
     /// Parses user input; blank input gives the empty filter (matches all).
     pub fn parse(input: &str) -> Result<Filter, FilterError> {
-        let terms = lexer::tokenize(input)?
-            .iter()
-            .map(parse::term)
-            .collect::<Result<_, _>>()?;
+        let tokens = lexer::tokenize(input)?;
+        if let Some(extra) = tokens.get(MAX_TERMS) {
+            return Err(FilterError::new(
+                format!("a filter takes at most {MAX_TERMS} terms; this is one more"),
+                extra.start,
+            ));
+        }
+        let terms = tokens.iter().map(parse::term).collect::<Result<_, _>>()?;
         Ok(Filter { terms })
     }
 

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use super::{Filter, FilterError, Pattern, Term, Test};
+use super::{Filter, FilterError, MAX_TERMS, Pattern, Term, Test};
 
 fn terms(input: &str) -> Vec<Term> {
     match Filter::parse(input) {
@@ -237,6 +237,20 @@ fn error_positions() {
         assert_eq!(e.position, position, "{input:?}: {e}");
         assert!(e.message.contains(needle), "{input:?}: {e}");
     }
+}
+
+#[test]
+fn a_filter_takes_at_most_max_terms() {
+    let at_limit = vec!["a"; MAX_TERMS].join(" ");
+    assert_eq!(terms(&at_limit).len(), MAX_TERMS);
+    // The extra term is pointed at where it starts, after its `-`.
+    let over = format!("{at_limit}  -b");
+    let e = err(&over);
+    assert_eq!(e.position, 2 * MAX_TERMS + 2, "{e}");
+    assert!(
+        e.message.contains(&format!("at most {MAX_TERMS} terms")),
+        "{e}"
+    );
 }
 
 #[test]

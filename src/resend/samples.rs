@@ -56,11 +56,9 @@ pub struct Sample {
 /// Why a sample cannot be had.
 #[derive(Debug, thiserror::Error)]
 pub enum SampleError {
-    #[error("cannot read sample file {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    // The cause is in the message, not also a `source` that a chain would repeat.
+    #[error("cannot read sample file {path}: {error}")]
+    Io { path: String, error: std::io::Error },
     #[error("{origin} is not a valid sample: {reason}")]
     Invalid { origin: String, reason: String },
     #[error("no sample named '{name}' and no such file; samples: {}", available.join(", "))]
@@ -109,9 +107,9 @@ pub fn resolve(name_or_path: &str) -> Result<Sample, SampleError> {
 impl Sample {
     /// Reads and checks a sample file.
     pub fn from_file(path: &Path) -> Result<Sample, SampleError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SampleError::Io {
+        let text = std::fs::read_to_string(path).map_err(|error| SampleError::Io {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         Sample::from_json(&text, &path.display().to_string())
     }

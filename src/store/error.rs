@@ -27,15 +27,17 @@ pub enum StoreError {
     DiskFull { path: PathBuf },
     #[error("{} was deleted or replaced while hookscope was writing to it; restart hookscope to start a new file", path.display())]
     Replaced { path: PathBuf },
-    #[error("{}: {source}", path.display())]
+    // The cause is in the message and not also a `source`: printed as a
+    // chain, the error would say the same thing two or three times.
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Sqlite {
         path: PathBuf,
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     #[error("capture file {} is damaged: {what}", path.display())]
     Corrupt { path: PathBuf, what: String },
@@ -50,7 +52,7 @@ impl StoreError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> StoreError {
         StoreError::Io {
             path: path.to_path_buf(),
-            source,
+            error: source,
         }
     }
 
@@ -67,7 +69,10 @@ impl StoreError {
                 path,
                 what: source.to_string(),
             },
-            _ => StoreError::Sqlite { path, source },
+            _ => StoreError::Sqlite {
+                path,
+                error: source,
+            },
         }
     }
 }

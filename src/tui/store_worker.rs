@@ -24,7 +24,7 @@ pub fn start(
     std::thread::Builder::new()
         .name("store-reader".into())
         .spawn(move || serve(&reader, &rx, watch, &msgs))
-        .map_err(|e| StoreError::Io { path, source: e })?;
+        .map_err(|e| StoreError::Io { path, error: e })?;
     Ok(tx)
 }
 
