@@ -10,7 +10,7 @@ use anyhow::Context;
 use crate::cli::SendArgs;
 use crate::config::Config;
 use crate::delivery;
-use crate::resend::{self, DEFAULT_SCHEDULE, samples::Sample};
+use crate::resend::{self, DEFAULT_SCHEDULE};
 use crate::sanitize::visible;
 use crate::verifier::Clock;
 
@@ -36,15 +36,7 @@ pub fn run(args: &SendArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .context("name a sample (see --list) or a sample file")?;
     let to = args.to.as_deref().context("--to URL is required")?;
-    let sample = match resend::samples::find(name) {
-        Some(sample) => sample,
-        None if std::path::Path::new(name).is_file() => {
-            Sample::from_file(std::path::Path::new(name))?
-        }
-        None => anyhow::bail!(
-            "no sample named `{name}` and no such file; `hookscope send --list` lists the samples"
-        ),
-    };
+    let sample = resend::samples::resolve(name)?;
     let mut req = sample.to_outgoing(to)?;
     if let (Some(provider), Some(secret)) = (args.sign, &args.secret) {
         delivery::resign(

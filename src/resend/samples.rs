@@ -95,7 +95,9 @@ pub fn resolve(name_or_path: &str) -> Result<Sample, SampleError> {
         return Ok(sample);
     }
     let path = Path::new(name_or_path);
-    if path.is_file() {
+    // Anything there is read, so a directory or an unreadable file is
+    // reported as such rather than as "no such file".
+    if path.exists() {
         return Sample::from_file(path);
     }
     Err(SampleError::NotFound {
@@ -237,5 +239,11 @@ mod tests {
         );
         let err = resolve("definitely-not-a-sample").unwrap_err();
         assert!(err.to_string().contains("lead.captured"), "{err}");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = resolve(dir.path().to_str().expect("utf-8 path")).unwrap_err();
+        assert!(
+            err.to_string().starts_with("cannot read sample file"),
+            "{err}"
+        );
     }
 }
