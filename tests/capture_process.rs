@@ -176,12 +176,100 @@ fn show_raw_gives_the_request_exactly_as_received() {
         value["headers"][1],
         serde_json::json!(["x-bin", {"base64": "/w=="}])
     );
+    // A NUL cannot be in an argument: the body is piped in from printf.
     let curl = run(&["show", "1", "--curl"], &db);
     assert!(
-        text(&curl.stdout).contains(r"--data-binary $'\x1b]0;pwned\x07\x1b[31mred\x00\r\n'"),
+        text(&curl.stdout).starts_with(r"printf '\033]0;pwned\007\033[31mred\000\015\012' | curl"),
         "{}",
         text(&curl.stdout)
     );
+    assert!(text(&curl.stdout).trim_end().ends_with("--data-binary @-"));
+}
+
+/// The body and one header of a raw request as `show --raw` gives it.
+fn body_and_header(raw: &[u8], name: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("head and body");
+    let header = raw[..split]
+        .split(|&b| b == b'\n')
+        .find_map(|line| {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let (n, v) = line.split_at(line.iter().position(|&b| b == b':')?);
+            n.eq_ignore_ascii_case(name)
+                .then(|| v[1..].trim_ascii().to_vec())
+        })
+        .unwrap_or_default();
+    (raw[split + 4..].to_vec(), header)
+}
+
+#[test]
+fn a_curl_export_run_by_the_shell_sends_the_same_bytes_again() {
+    for tool in ["bash", "curl"] {
+        assert!(
+            std::process::Command::new(tool)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            "{tool} is needed for this test (.ci/run installs curl)"
+        );
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let server = Binary::start(&db, &[]);
+    let bodies: Vec<Vec<u8>> = vec![
+        b"'quotes' \"double\" $HOME `id` $(id) \\ back\nslash\n".to_vec(),
+        (0..=255u8).collect(),
+        b"-n looks like an option %s %% \\0\x00 after a NUL".to_vec(),
+        b"\x1b]0;pwned\x07 \xff\xfe not UTF-8, no NUL".to_vec(),
+        vec![0; 3],
+    ];
+    for (i, body) in bodies.iter().enumerate() {
+        let mut request = format!(
+            "POST /curl/{i}?q='x'&r=%20 HTTP/1.1\r\nHost: {}\r\nX-Odd: it's \"odd\" ",
+            server.addr
+        )
+        .into_bytes();
+        request.extend_from_slice(b"\xff\r\n");
+        request.extend_from_slice(
+            format!(
+                "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        );
+        request.extend_from_slice(body);
+        let answer = raw_exchange(server.addr, &request);
+        assert_eq!(status_of(&answer), 200);
+        let id = id_of(
+            &answer[answer
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .expect("answer")
+                + 4..],
+        );
+
+        let curl = run(&["show", &id.to_string(), "--curl"], &db);
+        assert!(curl.status.success(), "{}", text(&curl.stderr));
+        let sent = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(text(&curl.stdout))
+            .output()
+            .expect("bash runs");
+        assert!(sent.status.success(), "body {i}: {}", text(&sent.stderr));
+        let resent = id_of(&sent.stdout);
+
+        let original = run(&["show", &id.to_string(), "--raw"], &db).stdout;
+        let again = run(&["show", &resent.to_string(), "--raw"], &db).stdout;
+        assert_eq!(
+            body_and_header(&again, b"x-odd"),
+            body_and_header(&original, b"x-odd"),
+            "body {i} through {}",
+            text(&curl.stdout)
+        );
+        assert_eq!(body_and_header(&original, b"x-odd").0, *body);
+    }
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! A curl command line that sends the same request again.
 
+use std::fmt::Write;
+
 use super::raw::host_of;
 use crate::model::RequestDetail;
 
@@ -16,7 +18,9 @@ const SKIPPED: &[&str] = &[
 
 /// A shell command (bash/zsh quoting) reproducing the request. Bytes that
 /// are not printable UTF-8 are written with `$'\xNN'` quoting so nothing is
-/// lost and nothing reaches the terminal raw.
+/// lost and nothing reaches the terminal raw. A body with a NUL byte (gzip,
+/// protobuf) cannot be an argument at all, since the shell would end it
+/// there: it is piped in from `printf` instead.
 pub fn to_curl(detail: &RequestDetail) -> String {
     let s = &detail.summary;
     let url = if s.target.starts_with("http://") || s.target.starts_with("https://") {
@@ -39,10 +43,39 @@ pub fn to_curl(detail: &RequestDetail) -> String {
         header.extend_from_slice(value);
         parts.push(format!("-H {}", quote(&header)));
     }
-    if !detail.body.is_empty() {
+    let piped = detail.body.contains(&0);
+    if piped {
+        parts.push("--data-binary @-".to_owned());
+    } else if !detail.body.is_empty() {
         parts.push(format!("--data-binary {}", quote(&detail.body)));
     }
-    parts.join(" \\\n  ")
+    let command = parts.join(" \\\n  ");
+    if piped {
+        format!("printf '{}' | {command}", printf_format(&detail.body))
+    } else {
+        command
+    }
+}
+
+/// A `printf` format that prints exactly `bytes`, for single quotes: octal
+/// escapes (POSIX, so any `sh` prints them the same) for everything but
+/// printable ASCII, and `%` and `\` doubled. A leading `-` is escaped too,
+/// or `printf` would take the format for an option.
+fn printf_format(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'%' => out.push_str("%%"),
+            b'\\' => out.push_str(r"\\"),
+            b'\'' => out.push_str(r"'\''"),
+            b'-' if i == 0 => out.push_str(r"\055"),
+            b' '..=b'~' => out.push(char::from(b)),
+            _ => {
+                let _ = write!(out, "\\{b:03o}");
+            }
+        }
+    }
+    out
 }
 
 /// Bare when the shell would not interpret anything, single quotes when the
@@ -92,6 +125,16 @@ fn quote(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printf_formats_escape_what_printf_or_the_shell_would_read() {
+        assert_eq!(printf_format(b"a%b\\c'd"), r"a%%b\\c'\''d");
+        assert_eq!(
+            printf_format(b"\x00\x1f\x8b\n\xff"),
+            r"\000\037\213\012\377"
+        );
+        assert_eq!(printf_format(b"-n-"), r"\055n-");
+    }
 
     #[test]
     fn quoting() {
