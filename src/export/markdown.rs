@@ -3,9 +3,11 @@
 
 use crate::human;
 use crate::model::RequestDetail;
+use crate::resend::ordered_json::OrderedJson;
 
 /// Heading, a header table and the body in a fenced block (pretty-printed
-/// when it is JSON). Fences grow to stay longer than any backtick run in
+/// when it is JSON, with keys in the order they were sent: the snippet shows
+/// a payload's format). Fences grow to stay longer than any backtick run in
 /// the body.
 pub fn to_markdown(detail: &RequestDetail) -> String {
     let s = &detail.summary;
@@ -25,7 +27,7 @@ pub fn to_markdown(detail: &RequestDetail) -> String {
     if detail.body.is_empty() {
         return out;
     }
-    let (lang, body) = match serde_json::from_slice::<serde_json::Value>(&detail.body) {
+    let (lang, body) = match serde_json::from_slice::<OrderedJson>(&detail.body) {
         Ok(value) => (
             "json",
             serde_json::to_string_pretty(&value).unwrap_or_default(),
@@ -36,4 +38,62 @@ pub fn to_markdown(detail: &RequestDetail) -> String {
     let fence = "`".repeat(longest_run.max(2) + 1);
     out.push_str(&format!("\n{fence}{lang}\n{body}\n{fence}\n"));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Answer, RequestId, RequestSummary};
+
+    fn detail(headers: &[(&str, &[u8])], body: &[u8]) -> RequestDetail {
+        RequestDetail {
+            summary: RequestSummary {
+                id: RequestId(1),
+                received_at_us: 1_735_732_800_000_000,
+                method: "POST".into(),
+                target: "/hooks/a".into(),
+                http_version: "HTTP/1.1".into(),
+                remote_addr: "127.0.0.1:5000".into(),
+                content_type: None,
+                body_size: body.len() as u64,
+                body_truncated: false,
+                status: 200,
+                event_type: Some("lead.captured".into()),
+                sig_provider: None,
+                sig_status: None,
+            },
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
+                .collect(),
+            body: body.to_vec(),
+            answer: Answer {
+                status: 200,
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn json_keeps_the_order_its_keys_were_sent_in() {
+        let md = to_markdown(&detail(&[], br#"{"type":"b","id":1,"a":{"z":0,"y":1}}"#));
+        let body = &md[md.find("```json").expect("json fence")..];
+        let keys: Vec<usize> = ["\"type\"", "\"id\"", "\"a\"", "\"z\"", "\"y\""]
+            .iter()
+            .map(|k| body.find(k).expect(k))
+            .collect();
+        assert!(keys.is_sorted(), "{md}");
+    }
+
+    #[test]
+    fn fences_and_tables_hold_whatever_the_request_carries() {
+        let md = to_markdown(&detail(&[("x-pipe", b"a|b")], b"text with ``` inside"));
+        assert!(md.contains("| `x-pipe` | `a\\|b` |"), "{md}");
+        assert!(md.contains("\n````\ntext with ``` inside\n````\n"), "{md}");
+        assert!(
+            md.starts_with("### `POST /hooks/a`\n\nEvent: `lead.captured` · "),
+            "{md}"
+        );
+    }
 }
