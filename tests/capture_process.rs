@@ -405,3 +405,48 @@ fn an_error_names_its_cause_once() {
     assert!(!out.status.success(), "{stderr}");
     assert_eq!(stderr.matches("disk I/O error").count(), 1, "{stderr}");
 }
+
+#[test]
+fn a_chunked_request_shows_as_a_valid_message_that_verify_reads() {
+    use hmac::{Hmac, KeyInit, Mac};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let server = Binary::start(&db, &[]);
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"s3cret").expect("key");
+    mac.update(b"hello world");
+    let signature = hex::encode(mac.finalize().into_bytes());
+    let request = format!(
+        "POST /gh HTTP/1.1\r\nHost: {}\r\nX-GitHub-Event: push\r\nX-Hub-Signature-256: sha256={signature}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n",
+        server.addr
+    );
+    assert_eq!(
+        status_of(&raw_exchange(server.addr, request.as_bytes())),
+        200
+    );
+    drop(server);
+
+    // hyper gives the body without its chunks: it is written back as one.
+    let raw = run(&["show", "1", "--raw"], &db).stdout;
+    let mut slots = [httparse::EMPTY_HEADER; 16];
+    let mut parsed = httparse::Request::new(&mut slots);
+    let httparse::Status::Complete(head) = parsed.parse(&raw).expect("a valid head") else {
+        panic!("incomplete head: {}", text(&raw));
+    };
+    assert_eq!(&raw[head..], b"b\r\nhello world\r\n0\r\n\r\n");
+
+    let mut verify = bin()
+        .args(["verify", "--provider", "github", "--secret", "s3cret"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("verify runs");
+    verify
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&raw)
+        .expect("write");
+    let out = verify.wait_with_output().expect("verify ends");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(report["status"], "valid", "{report}");
+}

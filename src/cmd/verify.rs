@@ -122,6 +122,12 @@ impl RawRequest {
             .map(|h| (h.name.to_owned(), h.value.to_vec()))
             .collect();
         let mut body = raw[head_len..].to_vec();
+        if crate::export::is_chunked(&headers) {
+            // Providers sign the body, not its chunk framing.
+            body = crate::export::dechunk(&body).context(
+                "the request is chunked (Transfer-Encoding: chunked) but its chunks are broken or cut short",
+            )?;
+        }
         // An editor may add a final newline to a saved file: Content-Length says what was sent.
         let length = crate::model::header_value(&headers, "content-length")
             .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<usize>().ok());

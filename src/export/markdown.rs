@@ -43,37 +43,7 @@ pub fn to_markdown(detail: &RequestDetail) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Answer, RequestId, RequestSummary};
-
-    fn detail(headers: &[(&str, &[u8])], body: &[u8]) -> RequestDetail {
-        RequestDetail {
-            summary: RequestSummary {
-                id: RequestId(1),
-                received_at_us: 1_735_732_800_000_000,
-                method: "POST".into(),
-                target: "/hooks/a".into(),
-                http_version: "HTTP/1.1".into(),
-                remote_addr: "127.0.0.1:5000".into(),
-                content_type: None,
-                body_size: body.len() as u64,
-                body_truncated: false,
-                status: 200,
-                event_type: Some("lead.captured".into()),
-                sig_provider: None,
-                sig_status: None,
-            },
-            headers: headers
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
-                .collect(),
-            body: body.to_vec(),
-            answer: Answer {
-                status: 200,
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-        }
-    }
+    use crate::export::tests::detail;
 
     #[test]
     fn json_keeps_the_order_its_keys_were_sent_in() {

@@ -9,4 +9,40 @@ mod raw;
 pub use curl::to_curl;
 pub use json::detail_json;
 pub use markdown::to_markdown;
-pub use raw::{host_of, to_http1};
+pub use raw::{dechunk, host_of, is_chunked, to_http1};
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::model::{Answer, RequestDetail, RequestId, RequestSummary};
+
+    /// A POST to `/hooks/a` over HTTP/1.1 with these headers and body.
+    pub(crate) fn detail(headers: &[(&str, &[u8])], body: &[u8]) -> RequestDetail {
+        RequestDetail {
+            summary: RequestSummary {
+                id: RequestId(1),
+                received_at_us: 1_735_732_800_000_000,
+                method: "POST".into(),
+                target: "/hooks/a".into(),
+                http_version: "HTTP/1.1".into(),
+                remote_addr: "127.0.0.1:5000".into(),
+                content_type: None,
+                body_size: body.len() as u64,
+                body_truncated: false,
+                status: 200,
+                event_type: Some("lead.captured".into()),
+                sig_provider: None,
+                sig_status: None,
+            },
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
+                .collect(),
+            body: body.to_vec(),
+            answer: Answer {
+                status: 200,
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+        }
+    }
+}
