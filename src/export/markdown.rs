@@ -11,9 +11,9 @@ use crate::resend::ordered_json::OrderedJson;
 /// the body.
 pub fn to_markdown(detail: &RequestDetail) -> String {
     let s = &detail.summary;
-    let mut out = format!("### `{} {}`\n\n", s.method, s.target.replace('`', "'"));
+    let mut out = format!("### {}\n\n", code(&format!("{} {}", s.method, s.target)));
     if let Some(event) = &s.event_type {
-        out.push_str(&format!("Event: `{event}` · "));
+        out.push_str(&format!("Event: {} · ", code(event)));
     }
     out.push_str(&format!(
         "{} · {}\n\n| Header | Value |\n|---|---|\n",
@@ -21,8 +21,12 @@ pub fn to_markdown(detail: &RequestDetail) -> String {
         human::rfc3339(s.received_at_us)
     ));
     for (name, value) in &detail.headers {
-        let value = String::from_utf8_lossy(value).replace('|', "\\|");
-        out.push_str(&format!("| `{name}` | `{value}` |\n"));
+        let (name, value) = (code(name), code(&String::from_utf8_lossy(value)));
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            name.replace('|', "\\|"),
+            value.replace('|', "\\|")
+        ));
     }
     if detail.body.is_empty() {
         return out;
@@ -34,10 +38,25 @@ pub fn to_markdown(detail: &RequestDetail) -> String {
         ),
         Err(_) => ("", String::from_utf8_lossy(&detail.body).into_owned()),
     };
-    let longest_run = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest_run.max(2) + 1);
+    let fence = "`".repeat(longest_backtick_run(&body).max(2) + 1);
     out.push_str(&format!("\n{fence}{lang}\n{body}\n{fence}\n"));
     out
+}
+
+/// Inline code that shows `text` as it is: delimited by more backticks than
+/// it contains in a row, with spaces inside when it starts or ends with one
+/// (CommonMark strips one space on each side).
+fn code(text: &str) -> String {
+    let ticks = "`".repeat(longest_backtick_run(text) + 1);
+    if text.starts_with('`') || text.ends_with('`') {
+        format!("{ticks} {text} {ticks}")
+    } else {
+        format!("{ticks}{text}{ticks}")
+    }
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -65,5 +84,14 @@ mod tests {
             md.starts_with("### `POST /hooks/a`\n\nEvent: `lead.captured` · "),
             "{md}"
         );
+    }
+
+    #[test]
+    fn inline_code_keeps_backticks_as_sent() {
+        assert_eq!(code("plain"), "`plain`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("``x"), "``` ``x ```");
+        let md = to_markdown(&detail(&[("x-tick", b"v`1|2")], b""));
+        assert!(md.contains("| `x-tick` | ``v`1\\|2`` |"), "{md}");
     }
 }
