@@ -128,5 +128,7 @@ print(f"                     hookscope  {hs:9.0f} req/s  p50 {med('hookscope',3)
 print(f"ratio hookscope / bare: {statistics.median(ratios):.2f} (median of the rounds' ratios; ratio of the medians {hs / bare:.2f}; server CPU per request: {med('hookscope',8) / med('bare',8):.1f}x)")
 lost = [r for r in rows if r[0] == "hookscope" and int(r[7]) < int(r[5]) - int(r[6])]
 non2xx = sum(int(r[6]) for r in rows if r[0] == "hookscope")
-print(f"hookscope non-2xx answers: {non2xx}; rounds with fewer stored rows than 2xx answers: {len(lost)}")
+stored = sum(int(r[7]) for r in rows if r[0] == "hookscope")
+completed = sum(int(r[5]) for r in rows if r[0] == "hookscope")
+print(f"hookscope non-2xx answers: {non2xx}; rounds with fewer stored rows than 2xx answers: {len(lost)} ({stored} rows stored for {completed} completed requests)")
 PY
