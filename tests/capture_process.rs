@@ -399,11 +399,37 @@ fn an_error_names_its_cause_once() {
     assert!(!out.status.success(), "{stderr}");
     assert_eq!(stderr.matches("TOML parse error").count(), 1, "{stderr}");
 
-    // A directory where the capture file should be: SQLite's reason, once.
+    // A directory where the capture file should be: said once, in words.
     let out = run(&["ls"], dir.path());
     let stderr = text(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
-    assert_eq!(stderr.matches("disk I/O error").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("is a directory").count(), 1, "{stderr}");
+}
+
+#[test]
+fn a_capture_file_that_cannot_be_created_gets_the_systems_reason() {
+    // Nobody, root included, can create a file in /proc.
+    let db = std::path::Path::new("/proc/hookscope-test.sqlite3");
+    let out = bin()
+        .args(["listen", "--headless", "--port", "0", "--db"])
+        .arg(db)
+        .output()
+        .expect("binary runs");
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("cannot open /proc/hookscope-test.sqlite3: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("(os error"),
+        "the system's reason: {stderr}"
+    );
+    assert_eq!(
+        stderr.matches("/proc/hookscope-test").count(),
+        1,
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -21,6 +21,13 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    #[error("{} is a directory, not a capture file; give a file's path with --db", path.display())]
+    IsDirectory { path: PathBuf },
+    #[error("cannot open {}: {error}", path.display())]
+    CannotOpen {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     #[error("{} is locked by another process (waited 5 s); close the other program or pick another file with --db", path.display())]
     Locked { path: PathBuf },
     #[error("the disk holding {} is full", path.display())]

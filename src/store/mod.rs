@@ -32,6 +32,7 @@ pub fn open_write(path: &Path) -> Result<Connection, StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(path, e))?;
     }
+    check_openable(path, true)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -60,6 +61,7 @@ pub fn open_read(path: &Path) -> Result<Connection, StoreError> {
             path: path.to_path_buf(),
         });
     }
+    check_openable(path, false)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)
@@ -70,6 +72,28 @@ pub fn open_read(path: &Path) -> Result<Connection, StoreError> {
         }),
         schema::Identity::Ours(_) => Ok(conn),
     }
+}
+
+/// Opens the file the way SQLite is about to, for the operating system's
+/// reason when that fails (no permission, a read-only file, a directory in
+/// the way), which SQLite reports only as "unable to open database file" or
+/// "disk I/O error". Creating the file when writing is what SQLite would do.
+fn check_openable(path: &Path, write: bool) -> Result<(), StoreError> {
+    if path.is_dir() {
+        return Err(StoreError::IsDirectory {
+            path: path.to_path_buf(),
+        });
+    }
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(write)
+        .create(write)
+        .open(path)
+        .map(drop)
+        .map_err(|error| StoreError::CannotOpen {
+            path: path.to_path_buf(),
+            error,
+        })
 }
 
 /// The file's identity on disk, used to notice that it was deleted or
