@@ -476,3 +476,58 @@ fn a_chunked_request_shows_as_a_valid_message_that_verify_reads() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     assert_eq!(report["status"], "valid", "{report}");
 }
+
+#[test]
+fn a_capture_in_a_directory_the_reader_cannot_write_is_still_read() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let mut server = Binary::start(&db, &[]);
+    assert_eq!(
+        status_of(&post(server.addr, "/shared", r#"{"type":"a.b"}"#)),
+        200
+    );
+    server.signal("INT");
+    assert!(server.wait().success());
+    let sibling = |suffix: &str| dir.path().join(format!("c.sqlite3{suffix}"));
+    assert!(!sibling("-wal").exists() && !sibling("-shm").exists());
+    let before = std::fs::read(&db).expect("read capture");
+
+    // Someone else's capture, as received: a read-only file in a directory
+    // the reader may not write. Root may write anywhere, so as root the
+    // reader is `nobody`, with a link to the binary it can reach.
+    let exe = dir.path().join("hookscope");
+    std::fs::hard_link(env!("CARGO_BIN_EXE_hookscope"), &exe)
+        .or_else(|_| std::fs::copy(env!("CARGO_BIN_EXE_hookscope"), &exe).map(drop))
+        .expect("binary reachable");
+    let root = std::fs::metadata(&db).expect("stat").uid() == 0;
+    let chmod = |path: &Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod")
+    };
+    chmod(&db, 0o444);
+    chmod(dir.path(), 0o555);
+    let mut reader = if root {
+        let mut c = std::process::Command::new("runuser");
+        c.args(["-u", "nobody", "--"]).arg(&exe);
+        c
+    } else {
+        std::process::Command::new(&exe)
+    };
+    let out = reader
+        .args(["ls", "--json", "--db"])
+        .arg(&db)
+        .output()
+        .expect("reader runs");
+    chmod(dir.path(), 0o755);
+
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains(r#""target":"/shared""#), "{stdout}");
+    assert_eq!(
+        std::fs::read(&db).expect("reread"),
+        before,
+        "left as it was"
+    );
+    assert!(!sibling("-wal").exists() && !sibling("-shm").exists());
+}

@@ -11,7 +11,7 @@ mod writer;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use error::StoreError;
 pub use query::{Dir, Reader};
@@ -62,8 +62,40 @@ pub fn open_read(path: &Path) -> Result<Connection, StoreError> {
         });
     }
     check_openable(path, false)?;
+    match open_read_as(path, Sharing::Live) {
+        // A reader of a WAL file needs its `-shm` index, and creates it when
+        // none is there. Where it may not (a capture received from someone
+        // else, a read-only mount), SQLite refuses. Without a `-wal` file
+        // beside it no writer is at work, so the file is read as it stands.
+        Err(StoreError::Sqlite { error, .. })
+            if matches!(
+                error.sqlite_error_code(),
+                Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen)
+            ) && !sibling(path, "-wal").exists() =>
+        {
+            open_read_as(path, Sharing::Immutable)
+        }
+        opened => opened,
+    }
+}
+
+/// Whether a reader follows a writer's changes (through the `-shm` index)
+/// or takes the file as one that nobody changes.
+#[derive(Clone, Copy)]
+enum Sharing {
+    Live,
+    Immutable,
+}
+
+fn open_read_as(path: &Path, sharing: Sharing) -> Result<Connection, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+    let conn = match sharing {
+        Sharing::Live => Connection::open_with_flags(path, flags),
+        Sharing::Immutable => {
+            Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
+        }
+    }
+    .map_err(|e| StoreError::sqlite(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| StoreError::sqlite(path, e))?;
     match schema::check_identity(&conn, path)? {
@@ -72,6 +104,28 @@ pub fn open_read(path: &Path) -> Result<Connection, StoreError> {
         }),
         schema::Identity::Ours(_) => Ok(conn),
     }
+}
+
+/// `path` as a SQLite URI that opens it immutable: no locks, no `-shm`.
+fn immutable_uri(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    // Everything but unreserved characters and `/` is escaped, so `?`, `#`
+    // and `%` in a file name stay part of the path.
+    const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    let encoded = percent_encoding::percent_encode(path.as_os_str().as_bytes(), PATH);
+    format!("file:{encoded}?immutable=1")
+}
+
+/// The file SQLite keeps beside `path` with this suffix (`-wal`, `-shm`).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// Opens the file the way SQLite is about to, for the operating system's
@@ -204,6 +258,31 @@ mod tests {
         assert_eq!(
             schema::check_identity(&reopened, &old).expect("identity"),
             schema::Identity::Ours(SCHEMA_VERSION)
+        );
+    }
+
+    #[test]
+    fn an_immutable_reader_finds_files_whose_names_look_like_uri_syntax() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["c ?#%.sqlite3", "100%25.sqlite3", "a&b=c;d.sqlite3"] {
+            let path = dir.path().join(name);
+            drop(open_write(&path).expect("creates"));
+            let conn = open_read_as(&path, Sharing::Immutable).expect(name);
+            assert_eq!(
+                schema::check_identity(&conn, &path).expect("identity"),
+                schema::Identity::Ours(SCHEMA_VERSION),
+                "{name}"
+            );
+        }
+        // Nothing was created beside the files by the immutable readers.
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["100%25.sqlite3", "a&b=c;d.sqlite3", "c ?#%.sqlite3"]
         );
     }
 }
