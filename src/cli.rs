@@ -36,6 +36,14 @@ pub enum Command {
     Resend(ResendArgs),
     /// Send a sample event (or a JSON sample file), signed like the provider does
     Send(SendArgs),
+    /// Print a shell completion script (e.g. `hookscope completions bash > ~/.local/share/bash-completion/completions/hookscope`)
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -34,5 +34,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Verify(args)) => cmd::verify::run(&args),
         Some(Command::Resend(args)) => cmd::resend::run(&args),
         Some(Command::Send(args)) => cmd::send::run(&args),
+        Some(Command::Completions(args)) => cmd::completions::run(&args),
     }
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand: each turns parsed arguments into work and output.
 
+pub mod completions;
 pub mod listen;
 pub mod ls;
 pub mod resend;
