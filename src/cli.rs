@@ -36,8 +36,25 @@ pub enum Command {
     Resend(ResendArgs),
     /// Send a sample event (or a JSON sample file), signed like the provider does
     Send(SendArgs),
+    /// Write captured requests to a file to share: FILE.har, FILE.ndjson or FILE.md
+    Export(ExportArgs),
     /// Print a shell completion script (e.g. `hookscope completions bash > ~/.local/share/bash-completion/completions/hookscope`)
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// File to write; its extension picks the format: .har (HTTP Archive 1.2), .ndjson (one JSON object per request) or .md (Markdown)
+    pub file: PathBuf,
+    /// Capture file to read
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Only requests matching this filter, as in `ls --filter`
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Replace the values of credential headers (Authorization, Cookie, API keys, tokens) with [redacted]
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Debug, Args)]

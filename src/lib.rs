@@ -34,6 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Verify(args)) => cmd::verify::run(&args),
         Some(Command::Resend(args)) => cmd::resend::run(&args),
         Some(Command::Send(args)) => cmd::send::run(&args),
+        Some(Command::Export(args)) => cmd::export::run(&args),
         Some(Command::Completions(args)) => cmd::completions::run(&args),
     }
 }

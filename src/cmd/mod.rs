@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns parsed arguments into work and output.
 
 pub mod completions;
+pub mod export;
 pub mod listen;
 pub mod ls;
 pub mod resend;

@@ -4,6 +4,7 @@
 use crate::human;
 use crate::model::RequestDetail;
 use crate::resend::ordered_json::OrderedJson;
+use crate::sanitize;
 
 /// Heading, a header table and the body in a fenced block (pretty-printed
 /// when it is JSON, with keys in the order they were sent: the snippet shows
@@ -21,7 +22,7 @@ pub fn to_markdown(detail: &RequestDetail) -> String {
         human::rfc3339(s.received_at_us)
     ));
     for (name, value) in &detail.headers {
-        let (name, value) = (code(name), code(&String::from_utf8_lossy(value)));
+        let (name, value) = (code(name), code(&sanitize::visible_bytes(value)));
         out.push_str(&format!(
             "| {} | {} |\n",
             name.replace('|', "\\|"),
@@ -36,7 +37,15 @@ pub fn to_markdown(detail: &RequestDetail) -> String {
             "json",
             serde_json::to_string_pretty(&value).unwrap_or_default(),
         ),
-        Err(_) => ("", String::from_utf8_lossy(&detail.body).into_owned()),
+        // Escapes instead of control characters: a snippet is read in
+        // terminals as well as pasted into docs and chat.
+        Err(_) => match std::str::from_utf8(&detail.body) {
+            Ok(text) => ("", sanitize::visible_multiline(text)),
+            Err(_) => {
+                out.push_str("\nThe body is not text; its bytes in base64:\n");
+                ("", base64_lines(&detail.body))
+            }
+        },
     };
     let fence = "`".repeat(longest_backtick_run(&body).max(2) + 1);
     out.push_str(&format!("\n{fence}{lang}\n{body}\n{fence}\n"));
@@ -53,6 +62,19 @@ fn code(text: &str) -> String {
     } else {
         format!("{ticks}{text}{ticks}")
     }
+}
+
+/// Base64 in lines of 76 characters, as MIME writes it.
+fn base64_lines(bytes: &[u8]) -> String {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    // Base64 is ASCII, so every 76-byte chunk is whole characters.
+    encoded
+        .as_bytes()
+        .chunks(76)
+        .map(|line| String::from_utf8_lossy(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn longest_backtick_run(text: &str) -> usize {
@@ -93,5 +115,22 @@ mod tests {
         assert_eq!(code("``x"), "``` ``x ```");
         let md = to_markdown(&detail(&[("x-tick", b"v`1|2")], b""));
         assert!(md.contains("| `x-tick` | ``v`1\\|2`` |"), "{md}");
+    }
+
+    #[test]
+    fn control_characters_and_binary_bodies_never_reach_the_reader_as_bytes() {
+        let md = to_markdown(&detail(&[("x-raw", b"a\xffb")], b"line\x1b[2J\r\nnext\x07"));
+        assert!(md.contains("| `x-raw` | `a\\xffb` |"), "{md}");
+        assert!(md.contains("\n```\nline\\e[2J\nnext\\x07\n```\n"), "{md}");
+        assert!(!md.contains('\x1b') && !md.contains('\x07'), "{md}");
+
+        let gzip = [0x1f, 0x8b, 0x08, 0x00, 0xff];
+        let md = to_markdown(&detail(&[], &gzip));
+        assert!(
+            md.contains("not text; its bytes in base64:\n\n```\nH4sIAP8=\n```\n"),
+            "{md}"
+        );
+        let long = to_markdown(&detail(&[], &[0xff; 200]));
+        assert!(long.lines().all(|l| l.len() <= 76), "{long}");
     }
 }

@@ -1,15 +1,20 @@
 //! Renderings of a captured request for other tools: the raw HTTP/1.1
-//! message, a curl command, JSON, Markdown. Pure functions; callers do the I/O.
+//! message, a curl command, JSON, Markdown, HAR; and redaction for sharing.
+//! Pure functions; callers do the I/O.
 
 mod curl;
+mod har;
 mod json;
 mod markdown;
 mod raw;
+mod redact;
 
 pub use curl::to_curl;
+pub use har::{HAR_TAIL, har_entry, har_head};
 pub use json::detail_json;
 pub use markdown::to_markdown;
 pub use raw::{dechunk, host_of, is_chunked, to_http1};
+pub use redact::{REDACTED, redact};
 
 #[cfg(test)]
 pub(crate) mod tests {
