@@ -1,8 +1,10 @@
 //! Renderings of a captured request for other tools: the raw HTTP/1.1
 //! message, a curl command, JSON, Markdown, HAR; and redaction for sharing.
-//! Pure functions; callers do the I/O.
+//! Pure functions; callers do the I/O, but for `write_file`, which writes a
+//! whole export file.
 
 mod curl;
+mod file;
 mod har;
 mod json;
 mod markdown;
@@ -10,6 +12,7 @@ mod raw;
 mod redact;
 
 pub use curl::to_curl;
+pub use file::write_file;
 pub use har::{HAR_TAIL, har_entry, har_head};
 pub use json::detail_json;
 pub use markdown::to_markdown;
