@@ -272,3 +272,41 @@ fn a_failed_export_leaves_an_earlier_file_as_it_was() {
     left.sort();
     assert_eq!(left, ["keep.har"]);
 }
+
+#[test]
+fn the_uis_reader_thread_writes_an_export_and_says_how_many() {
+    use hookscope::tui::msg::{Msg, StoreCmd, StoreReply};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    capture(&db);
+    let (msgs, mut replies) = tokio::sync::mpsc::unbounded_channel();
+    let cmds = hookscope::tui::store_worker::start(db.clone(), false, msgs).expect("reader");
+    let path = dir.path().join("ui.ndjson");
+    cmds.send(StoreCmd::Export {
+        filter: hookscope::filter::Filter::parse("method:POST").expect("filter"),
+        path: path.clone(),
+        redact: true,
+    })
+    .expect("reader running");
+    let deadline = std::time::Instant::now() + DEADLINE;
+    let reply = loop {
+        match replies.try_recv() {
+            Ok(Msg::Store(reply @ StoreReply::Exported { .. })) => break reply,
+            Ok(_) | Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {
+                assert!(std::time::Instant::now() < deadline, "no reply in time");
+                std::thread::yield_now();
+            }
+            Err(e) => panic!("reader gone: {e}"),
+        }
+    };
+    match reply {
+        StoreReply::Exported { path: p, result } => {
+            assert_eq!(p, path);
+            assert_eq!(result, Ok(2));
+        }
+        other => panic!("{other:?}"),
+    }
+    let written = text(&std::fs::read(&path).expect("read"));
+    assert_eq!(written.lines().count(), 2, "{written}");
+    assert!(!written.contains("sk_live_123"), "{written}");
+}

@@ -232,10 +232,18 @@ fn every_detail_tab() {
 
 #[test]
 fn help_overlay() {
-    let mut screen = Screen::listening(120, 48);
+    let mut screen = Screen::listening(120, 50);
     screen.rows(mixed());
     screen.key('?');
     snapshot!("help", screen);
+}
+
+#[test]
+fn the_export_prompt_says_what_goes_where() {
+    let mut screen = Screen::listening(120, 14);
+    screen.rows(mixed());
+    screen.key('x');
+    snapshot!("export_prompt", screen);
 }
 
 #[test]

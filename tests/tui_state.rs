@@ -373,3 +373,67 @@ fn capital_v_rechecks_every_signature_and_updates_the_badges() {
     assert_eq!(row.sig_status.as_deref(), Some("valid"));
     assert_eq!(row.sig_provider.as_deref(), Some("stripe"));
 }
+
+#[test]
+fn x_exports_what_the_list_shows_and_reports_how_it_went() {
+    let (mut app, _) = listening();
+    window(&mut app, rows(3, 1), Placement::Replace);
+    key(&mut app, KeyCode::Char('/'));
+    for c in "method:POST".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+
+    key(&mut app, KeyCode::Char('x'));
+    assert!(
+        matches!(&app.mode, Mode::Prompt { input, .. } if input == "hookscope-export.har"),
+        "{:?}",
+        app.mode
+    );
+    assert!(app.redact, "credentials are left out unless asked");
+    key(&mut app, KeyCode::Tab);
+    assert!(!app.redact, "Tab toggles redaction");
+    for _ in 0.."har".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    for c in "md".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let effects = key(&mut app, KeyCode::Enter);
+    match effects.as_slice() {
+        [
+            Effect::Store(StoreCmd::Export {
+                filter,
+                path,
+                redact,
+            }),
+        ] => {
+            assert_eq!(filter, &app.filter, "the list's filter");
+            assert!(!filter.is_empty());
+            assert_eq!(path, std::path::Path::new("hookscope-export.md"));
+            assert!(!redact);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.last_export, "hookscope-export.md", "offered next time");
+
+    app.update(Msg::Store(StoreReply::Exported {
+        path: "hookscope-export.md".into(),
+        result: Ok(3),
+    }));
+    assert_eq!(
+        app.toast,
+        Some(Toast::Info(
+            "exported 3 requests to hookscope-export.md".into()
+        ))
+    );
+    app.update(Msg::Store(StoreReply::Exported {
+        path: "/nope/x.md".into(),
+        result: Err("cannot write in /nope".into()),
+    }));
+    assert_eq!(
+        app.toast,
+        Some(Toast::Error("export failed: cannot write in /nope".into()))
+    );
+}

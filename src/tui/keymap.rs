@@ -26,6 +26,7 @@ pub enum Action {
     Edit,
     ExternalEdit,
     Samples,
+    Export,
     Help,
     Quit,
 }
@@ -294,6 +295,14 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         C::Global,
+        &[K::Char('x')],
+        "x",
+        A::Export,
+        "export the list to a .har, .ndjson or .md file",
+        None,
+    ),
+    bind(
+        C::Global,
         &[K::Char('V')],
         "V",
         A::Reverify,
@@ -385,6 +394,7 @@ mod tests {
             A::Edit,
             A::ExternalEdit,
             A::Samples,
+            A::Export,
             A::Help,
             A::Quit,
         ];

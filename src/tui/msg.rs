@@ -63,6 +63,11 @@ pub enum StoreReply {
         what: &'static str,
         error: String,
     },
+    Exported {
+        path: std::path::PathBuf,
+        /// How many requests were written, or why nothing was.
+        result: Result<u64, String>,
+    },
 }
 
 /// Where a loaded window goes in the list.
@@ -92,6 +97,12 @@ pub enum StoreCmd {
     Count {
         generation: QueryGen,
         filter: Filter,
+    },
+    /// Writes the requests `filter` picks to `path` (`export::write_file`).
+    Export {
+        filter: Filter,
+        path: std::path::PathBuf,
+        redact: bool,
     },
 }
 

@@ -109,5 +109,14 @@ fn answer(reader: &Reader, cmd: StoreCmd) -> StoreReply {
                 Err(e) => failed("counting", e),
             }
         }
+        StoreCmd::Export {
+            filter,
+            path,
+            redact,
+        } => {
+            let result = crate::export::write_file(reader, &filter, &path, redact)
+                .map_err(|e| format!("{e:#}"));
+            StoreReply::Exported { path, result }
+        }
     }
 }

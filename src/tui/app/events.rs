@@ -153,6 +153,17 @@ impl App {
                     Vec::new()
                 }
             }
+            StoreReply::Exported { path, result } => {
+                self.toast = Some(match result {
+                    Ok(n) => Toast::Info(format!(
+                        "exported {n} request{} to {}",
+                        if n == 1 { "" } else { "s" },
+                        path.display()
+                    )),
+                    Err(e) => Toast::Error(format!("export failed: {e}")),
+                });
+                Vec::new()
+            }
             StoreReply::Failed { what, error } => {
                 self.loading = false;
                 self.count_in_flight = false;

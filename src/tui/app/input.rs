@@ -2,7 +2,7 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 
-use super::{App, Focus, Mode, Tab, Toast};
+use super::{App, Focus, Mode, Purpose, Tab, Toast};
 use crate::filter::Filter;
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
@@ -98,6 +98,13 @@ impl App {
             (_, Action::ExternalEdit) => self.start_edit(true),
             (_, Action::Samples) => {
                 self.mode = Mode::Samples { selected: 0 };
+                Vec::new()
+            }
+            (_, Action::Export) => {
+                self.mode = Mode::Prompt {
+                    purpose: Purpose::Export,
+                    input: self.last_export.clone(),
+                };
                 Vec::new()
             }
             (_, Action::Reverify) => {

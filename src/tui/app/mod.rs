@@ -159,6 +159,10 @@ pub struct App {
     last_target_used: bool,
     /// Re-sign resends with the provider's secret (fresh timestamp and id).
     pub resign: bool,
+    /// Exports from the UI leave credential headers out (Tab in the prompt).
+    pub redact: bool,
+    /// Where the last export went; the default for the next one.
+    pub last_export: String,
     pub editor: Option<Editor>,
     pub sending: Option<Sending>,
     count_in_flight: bool,
@@ -197,6 +201,8 @@ impl App {
             last_target: "http://localhost:3000".to_owned(),
             last_target_used: false,
             resign: false,
+            redact: true,
+            last_export: "hookscope-export.har".to_owned(),
             editor: None,
             sending: None,
             count_in_flight: false,

@@ -7,13 +7,19 @@ use ratatui_textarea::TextArea;
 use super::{App, Mode, Toast};
 use crate::model::RequestId;
 use crate::resend::{self, OutgoingRequest};
-use crate::tui::msg::{Effect, Outbound};
+use crate::tui::msg::{Effect, Outbound, StoreCmd};
 
 /// What a target prompt is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Purpose {
-    Resend { id: RequestId },
-    Sample { name: String },
+    Resend {
+        id: RequestId,
+    },
+    Sample {
+        name: String,
+    },
+    /// The listed requests (the current filter's) into a file.
+    Export,
 }
 
 /// A request being edited in the terminal before it is sent.
@@ -114,7 +120,11 @@ impl App {
         match key.code {
             KeyCode::Esc => Vec::new(),
             KeyCode::Tab => {
-                self.resign = !self.resign;
+                if purpose == Purpose::Export {
+                    self.redact = !self.redact;
+                } else {
+                    self.resign = !self.resign;
+                }
                 self.mode = Mode::Prompt { purpose, input };
                 Vec::new()
             }
@@ -124,15 +134,19 @@ impl App {
                     self.mode = Mode::Prompt { purpose, input };
                     return Vec::new();
                 }
-                self.last_target.clone_from(&target);
                 let outbound = match purpose {
+                    Purpose::Export => return self.export(target),
                     Purpose::Resend { id } => Outbound::Resend {
                         id,
-                        target,
+                        target: target.clone(),
                         resign: self.resign,
                     },
-                    Purpose::Sample { name } => Outbound::Sample { name, target },
+                    Purpose::Sample { name } => Outbound::Sample {
+                        name,
+                        target: target.clone(),
+                    },
                 };
+                self.last_target = target;
                 self.send(outbound)
             }
             code => {
@@ -188,6 +202,18 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// Exports what the list shows (the current filter's requests) on the
+    /// reader thread; its reply says how it went.
+    fn export(&mut self, path: String) -> Vec<Effect> {
+        self.toast = Some(Toast::Info(format!("exporting to {path}…")));
+        self.last_export.clone_from(&path);
+        vec![Effect::Store(StoreCmd::Export {
+            filter: self.filter.clone(),
+            path: path.into(),
+            redact: self.redact,
+        })]
     }
 
     fn send(&mut self, outbound: Outbound) -> Vec<Effect> {

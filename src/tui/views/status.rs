@@ -35,6 +35,7 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
         let what = match purpose {
             crate::tui::app::Purpose::Resend { id } => format!("Resend #{id} to: "),
             crate::tui::app::Purpose::Sample { name } => format!("Send {name} to: "),
+            crate::tui::app::Purpose::Export => "Export the listed requests to: ".to_owned(),
         };
         let [bar_area, hint_area] = ratatui::layout::Layout::vertical([
             ratatui::layout::Constraint::Length(1),
@@ -57,6 +58,10 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
             crate::tui::app::Purpose::Sample { .. } => {
                 " signed when a secret for its provider is configured".to_owned()
             }
+            crate::tui::app::Purpose::Export => format!(
+                " {} redact credential headers (Tab)   .har, .ndjson or .md; oldest first",
+                if app.redact { "[x]" } else { "[ ]" }
+            ),
         };
         frame.render_widget(Line::styled(hint, theme::dim()), hint_area);
     }
@@ -80,6 +85,17 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
             Span::raw(" no"),
         ]),
         (Mode::CopyMenu, _) => hint_line(&[("b h u c m", "choose"), ("Esc", "cancel")]),
+        (
+            Mode::Prompt {
+                purpose: crate::tui::app::Purpose::Export,
+                ..
+            },
+            _,
+        ) => hint_line(&[
+            ("Enter", "export"),
+            ("Tab", "redaction on/off"),
+            ("Esc", "cancel"),
+        ]),
         (Mode::Prompt { .. }, _) => hint_line(&[
             ("Enter", "send"),
             ("Tab", "re-sign on/off"),
