@@ -202,6 +202,50 @@ fn open_shows_a_file_another_process_is_writing_live_and_read_only() {
 }
 
 #[test]
+fn a_capture_opened_offline_is_exported_to_share_with_credentials_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("shared.sqlite3");
+    {
+        let writer = common::Binary::start(&db, &[]);
+        let body = r#"{"type":"booking.created"}"#;
+        let request = format!(
+            "POST /hooks/share HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer sk_live_42\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            writer.addr,
+            body.len()
+        );
+        assert_eq!(
+            status_of(&raw_exchange(writer.addr, request.as_bytes())),
+            200
+        );
+    }
+    let tmux = Tmux::hookscope(&format!("open {}", db.display()));
+    tmux.wait_for("the row", |s| s.contains("/hooks/share"));
+    let out = dir.path().join("share.md");
+    tmux.keys(&["x"]);
+    tmux.wait_for("the export prompt", |s| {
+        s.contains("Export the listed requests to: hookscope-export.har")
+            && s.contains("[x] redact credential headers")
+    });
+    tmux.keys(&["C-u"]);
+    for c in out.display().to_string().chars() {
+        tmux.keys(&["-l", &c.to_string()]);
+    }
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the export's report", |s| {
+        s.contains("exported 1 request to")
+    });
+    let md = std::fs::read_to_string(&out).expect("the file is written");
+    assert!(md.contains("### `POST /hooks/share`"), "{md}");
+    assert!(md.contains("\"type\": \"booking.created\""), "{md}");
+    assert!(
+        md.contains("[redacted]") && !md.contains("sk_live_42"),
+        "{md}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("the program to exit", |s| s.contains("EXITED:0"));
+}
+
+#[test]
 fn resend_and_edit_a_header_and_a_body_field_from_the_ui() {
     let app = common::Recorder::start(vec![(202, "accepted")]);
     let dir = tempfile::tempdir().expect("tempdir");
