@@ -38,6 +38,8 @@ pub enum Command {
     Send(SendArgs),
     /// Write captured requests to a file to share: FILE.har, FILE.ndjson or FILE.md
     Export(ExportArgs),
+    /// Add the requests of a HAR file (a browser's, a proxy's, or `export`'s) to a capture file
+    Import(ImportArgs),
     /// Print a shell completion script (e.g. `hookscope completions bash > ~/.local/share/bash-completion/completions/hookscope`)
     Completions(CompletionsArgs),
 }
@@ -55,6 +57,15 @@ pub struct ExportArgs {
     /// Replace the values of credential headers (Authorization, Cookie, API keys, tokens) with [redacted]
     #[arg(long)]
     pub redact: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// HAR file to read
+    pub file: PathBuf,
+    /// Capture file to add the requests to (created if need be)
+    #[arg(long)]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod export;
 pub mod filter;
 pub mod human;
+pub mod import;
 pub mod model;
 pub mod resend;
 pub mod sanitize;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Resend(args)) => cmd::resend::run(&args),
         Some(Command::Send(args)) => cmd::send::run(&args),
         Some(Command::Export(args)) => cmd::export::run(&args),
+        Some(Command::Import(args)) => cmd::import::run(&args),
         Some(Command::Completions(args)) => cmd::completions::run(&args),
     }
 }

@@ -149,7 +149,7 @@ impl Verifier {
         headers: &[(String, Vec<u8>)],
         body: &[u8],
     ) -> Verification {
-        self.judge(method, target, headers, body, false)
+        self.judge(method, target, headers, body, self.clock.now(), false)
     }
 
     /// Provider, status and handshake answer only: what is stored for every
@@ -161,7 +161,21 @@ impl Verifier {
         headers: &[(String, Vec<u8>)],
         body: &[u8],
     ) -> Verification {
-        self.judge(method, target, headers, body, true)
+        self.judge(method, target, headers, body, self.clock.now(), true)
+    }
+
+    /// The verdict a capture at `received_at` (unix seconds) would have
+    /// got: for requests imported from elsewhere, whose timestamps are as
+    /// old as they are.
+    pub fn verdict_as_of(
+        &self,
+        received_at: i64,
+        method: &str,
+        target: &str,
+        headers: &[(String, Vec<u8>)],
+        body: &[u8],
+    ) -> Verification {
+        self.judge(method, target, headers, body, received_at, true)
     }
 
     fn judge(
@@ -170,6 +184,7 @@ impl Verifier {
         target: &str,
         headers: &[(String, Vec<u8>)],
         body: &[u8],
+        now: i64,
         verdict_only: bool,
     ) -> Verification {
         let path = target.split('?').next().unwrap_or(target);
@@ -210,7 +225,7 @@ impl Verifier {
         };
         let options = VerifyOptions {
             secrets,
-            now: self.clock.now(),
+            now,
             tolerance: self.tolerance,
             public_url: None,
             generic: self.generic.as_ref(),

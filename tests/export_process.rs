@@ -310,3 +310,95 @@ fn the_uis_reader_thread_writes_an_export_and_says_how_many() {
     assert_eq!(written.lines().count(), 2, "{written}");
     assert!(!written.contains("sk_live_123"), "{written}");
 }
+
+fn show_json(db: &Path, id: u32) -> Value {
+    let out = bin()
+        .args(["show", &id.to_string(), "--json", "--db"])
+        .arg(db)
+        .output()
+        .expect("binary runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn a_har_export_imports_back_as_the_same_requests() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    capture(&db);
+    let har = dir.path().join("share.har");
+    assert!(export(&db, &har, &[]).status.success());
+
+    let copy = dir.path().join("copy.sqlite3");
+    let out = bin()
+        .arg("import")
+        .arg(&har)
+        .arg("--db")
+        .arg(&copy)
+        .output()
+        .expect("binary runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("imported 4 requests")
+            && text(&out.stderr).contains("(ids 1–4)"),
+        "{}",
+        text(&out.stderr)
+    );
+    for id in 1..=4 {
+        assert_eq!(show_json(&copy, id), show_json(&db, id), "request {id}");
+    }
+}
+
+#[test]
+fn an_import_with_a_bad_entry_adds_nothing_and_says_which() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    capture(&db);
+    let mut har: Value = {
+        let path = dir.path().join("all.har");
+        assert!(export(&db, &path, &[]).status.success());
+        serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("JSON")
+    };
+    har["log"]["entries"][2]["request"]["postData"] =
+        serde_json::json!({ "mimeType": "x", "text": "!!", "_encoding": "base64" });
+    let bad = dir.path().join("bad.har");
+    std::fs::write(&bad, har.to_string()).expect("write");
+    let copy = dir.path().join("copy.sqlite3");
+    let out = bin()
+        .arg("import")
+        .arg(&bad)
+        .arg("--db")
+        .arg(&copy)
+        .output()
+        .expect("binary runs");
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("entry 3 (counting from 1): base64 body"),
+        "{stderr}"
+    );
+    assert!(
+        !copy.exists(),
+        "nothing was created for a file that did not read"
+    );
+
+    // Into an existing capture: its rows are all that is there afterwards.
+    assert!(
+        bin()
+            .arg("import")
+            .arg(&bad)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .expect("runs")
+            .status
+            .code()
+            == Some(1)
+    );
+    let ls = bin()
+        .args(["ls", "--json", "--limit", "0", "--db"])
+        .arg(&db)
+        .output()
+        .expect("runs");
+    assert_eq!(text(&ls.stdout).lines().count(), 4);
+}

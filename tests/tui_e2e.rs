@@ -246,6 +246,43 @@ fn a_capture_opened_offline_is_exported_to_share_with_credentials_out() {
 }
 
 #[test]
+fn a_har_file_opens_in_the_ui_read_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    {
+        let writer = common::Binary::start(&db, &[]);
+        assert_eq!(
+            post_json(writer.addr, "/from-har", r#"{"type":"x.y"}"#),
+            200
+        );
+    }
+    let har = dir.path().join("shared.har");
+    let export = Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .arg("export")
+        .arg(&har)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .expect("export runs");
+    assert!(export.status.success());
+    let before = std::fs::read(&har).expect("read");
+
+    let tmux = Tmux::hookscope(&format!("open {}", har.display()));
+    tmux.wait_for("the imported row", |s| {
+        s.contains("shared.har (imported)") && s.contains("/from-har") && s.contains("x.y")
+    });
+    tmux.keys(&["d"]);
+    tmux.wait_for("the read-only notice", |s| s.contains("read-only"));
+    tmux.keys(&["q"]);
+    tmux.wait_for("the program to exit", |s| s.contains("EXITED:0"));
+    assert_eq!(
+        std::fs::read(&har).expect("reread"),
+        before,
+        "the HAR is only read"
+    );
+}
+
+#[test]
 fn resend_and_edit_a_header_and_a_body_field_from_the_ui() {
     let app = common::Recorder::start(vec![(202, "accepted")]);
     let dir = tempfile::tempdir().expect("tempdir");

@@ -268,15 +268,21 @@ async fn shutdown_signal() {
 
 /// `hookscope open FILE`: the UI on a capture file, read-only, no server.
 pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
-    if path
+    // A HAR file is imported into a capture file of its own, gone when the
+    // UI closes; the HAR itself is only read.
+    let imported;
+    let (db, shown) = if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("har"))
     {
-        anyhow::bail!(
-            "{} is a HAR file; this build opens hookscope capture files (.sqlite3)",
-            path.display()
-        );
-    }
+        imported = tempfile::tempdir().context("cannot make a temporary directory")?;
+        let db = imported.path().join("imported.sqlite3");
+        super::import::import_file(path, &db)?;
+        (db, format!("{} (imported)", path.display()))
+    } else {
+        (path.to_path_buf(), path.display().to_string())
+    };
+    let path = db.as_path();
     // Fail before the terminal switches screens, with the store's message.
     crate::store::Reader::open(path)?;
     let (config, _) = Config::load(None)?;
@@ -287,9 +293,7 @@ pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(tui::run(UiOptions {
-        source: Source::Offline {
-            file: path.display().to_string(),
-        },
+        source: Source::Offline { file: shown },
         db: path.to_path_buf(),
         writer: None,
         store_events: None,

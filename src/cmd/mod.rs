@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod export;
+pub mod import;
 pub mod listen;
 pub mod ls;
 pub mod resend;

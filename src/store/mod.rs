@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+use crate::model::RequestId;
+
 pub use error::StoreError;
 pub use query::{Dir, Reader};
 pub use schema::SCHEMA_VERSION;
@@ -185,6 +187,68 @@ pub fn set_signatures(
         }
     }
     tx.commit()
+}
+
+/// A request read from elsewhere (a HAR file), complete with its answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedRequest {
+    pub received_at_us: i64,
+    pub method: String,
+    pub target: String,
+    pub http_version: String,
+    pub remote_addr: String,
+    pub headers: crate::model::HeaderList,
+    pub body: Vec<u8>,
+    pub body_size: u64,
+    pub body_truncated: bool,
+    pub event_type: Option<String>,
+    pub sig_provider: Option<String>,
+    pub sig_status: Option<String>,
+    pub answer: crate::model::Answer,
+}
+
+/// Adds `requests` to the capture file at `path` (created if need be) in
+/// one transaction: all of them or, on any error, none. Returns their ids.
+pub fn import(path: &Path, requests: &[ImportedRequest]) -> Result<Vec<RequestId>, StoreError> {
+    let sqlite = |e| StoreError::sqlite(path, e);
+    let mut conn = open_write(path)?;
+    let tx = conn.transaction().map_err(sqlite)?;
+    let mut ids = Vec::with_capacity(requests.len());
+    {
+        let mut summary = tx.prepare(writer::INSERT_SUMMARY).map_err(sqlite)?;
+        let mut data = tx.prepare(writer::INSERT_DATA).map_err(sqlite)?;
+        for r in requests {
+            let content_type = crate::model::header_value(&r.headers, "content-type")
+                .map(|v| String::from_utf8_lossy(v).into_owned());
+            let id = summary
+                .insert(rusqlite::params![
+                    r.received_at_us,
+                    r.method,
+                    r.target,
+                    r.http_version,
+                    r.remote_addr,
+                    content_type,
+                    i64::try_from(r.body_size).unwrap_or(i64::MAX),
+                    r.body_truncated,
+                    r.answer.status,
+                    r.event_type,
+                    r.sig_provider,
+                    r.sig_status,
+                ])
+                .map_err(sqlite)?;
+            data.execute(rusqlite::params![
+                id,
+                codec::encode_headers(&r.headers),
+                r.body,
+                codec::encode_headers(&r.answer.headers),
+                r.answer.body,
+            ])
+            .map_err(sqlite)?;
+            ids.push(RequestId(id));
+        }
+    }
+    tx.commit().map_err(sqlite)?;
+    Ok(ids)
 }
 
 /// Stores an attempt and, if given, the request's final answer.

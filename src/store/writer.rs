@@ -434,15 +434,8 @@ impl WriterState {
             });
         }
         in_transaction(&self.conn, |conn| {
-            let mut insert_summary = conn.prepare_cached(
-                "INSERT INTO requests (received_at, method, target, http_version, remote_addr,
-                    content_type, body_size, body_truncated, status, event_type, sig_provider, sig_status)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?;
-            let mut insert_data = conn.prepare_cached(
-                "INSERT INTO request_data (request_id, headers, body, response_headers, response_body)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
+            let mut insert_summary = conn.prepare_cached(INSERT_SUMMARY)?;
+            let mut insert_data = conn.prepare_cached(INSERT_DATA)?;
             let mut rows = Vec::with_capacity(batch.len());
             for job in batch {
                 let r = &job.request;
@@ -478,6 +471,16 @@ impl WriterState {
         .map_err(|e| StoreError::sqlite(&self.path, e))
     }
 }
+
+/// A request's list row; its parameters in this order (imports use it too).
+pub(super) const INSERT_SUMMARY: &str =
+    "INSERT INTO requests (received_at, method, target, http_version, remote_addr,
+        content_type, body_size, body_truncated, status, event_type, sig_provider, sig_status)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+/// A request's headers and bodies, and its answer's.
+pub(super) const INSERT_DATA: &str =
+    "INSERT INTO request_data (request_id, headers, body, response_headers, response_body)
+     VALUES (?1, ?2, ?3, ?4, ?5)";
 
 /// Runs `body` in a transaction. BEGIN and COMMIT are cached statements:
 /// the writer runs thousands of transactions a second.

@@ -1,0 +1,325 @@
+//! Reading HAR files: hookscope's own exports back byte for byte (through
+//! their `_`-fields), and those of browsers and proxies as well as HAR lets.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::Deserialize;
+
+use crate::model::{Answer, HeaderList};
+
+/// What an entry holds, before its event type and signature are worked out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HarRequest {
+    pub received_at_us: i64,
+    pub method: String,
+    pub target: String,
+    pub http_version: String,
+    pub remote_addr: String,
+    pub headers: HeaderList,
+    pub body: Vec<u8>,
+    pub body_size: u64,
+    pub body_truncated: bool,
+    /// Provider and status as hookscope recorded them when it captured the
+    /// request (HAR files it exported carry them).
+    pub recorded_signature: Option<(Option<String>, Option<String>)>,
+    pub answer: Answer,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum HarError {
+    #[error("not a HAR file: {0}")]
+    NotHar(String),
+    #[error("entry {index} (counting from 1): {what}")]
+    Entry { index: usize, what: String },
+}
+
+/// Every entry of a HAR document, in file order; the first bad entry fails
+/// the whole file, so an import is all or nothing.
+pub fn read_har(bytes: &[u8]) -> Result<Vec<HarRequest>, HarError> {
+    let har: Har = serde_json::from_slice(bytes).map_err(|e| HarError::NotHar(e.to_string()))?;
+    har.log
+        .entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            entry
+                .into_request()
+                .map_err(|what| HarError::Entry { index: i + 1, what })
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct Har {
+    log: Log,
+}
+
+#[derive(Deserialize)]
+struct Log {
+    entries: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Entry {
+    started_date_time: String,
+    request: Request,
+    #[serde(default)]
+    response: Option<Response>,
+    #[serde(rename = "_hookscope", default)]
+    hookscope: Option<Ours>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Request {
+    method: String,
+    url: String,
+    #[serde(default)]
+    http_version: String,
+    #[serde(default)]
+    headers: Vec<Header>,
+    #[serde(default)]
+    post_data: Option<PostData>,
+    #[serde(default)]
+    body_size: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    name: String,
+    value: String,
+    #[serde(rename = "_valueBase64", default)]
+    value_base64: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PostData {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(rename = "_encoding", default)]
+    encoding: Option<String>,
+    #[serde(default)]
+    params: Vec<Param>,
+}
+
+#[derive(Deserialize)]
+struct Param {
+    name: String,
+    #[serde(default)]
+    value: String,
+}
+
+#[derive(Deserialize)]
+struct Response {
+    status: u16,
+    #[serde(default)]
+    headers: Vec<Header>,
+    #[serde(default)]
+    content: Option<Content>,
+}
+
+#[derive(Deserialize)]
+struct Content {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    encoding: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Ours {
+    #[serde(default)]
+    remote_address: Option<String>,
+    #[serde(default)]
+    body_truncated: bool,
+    #[serde(default)]
+    signature_provider: Option<String>,
+    #[serde(default)]
+    signature_status: Option<String>,
+}
+
+impl Entry {
+    fn into_request(self) -> Result<HarRequest, String> {
+        let received_at_us = self
+            .started_date_time
+            .parse::<jiff::Timestamp>()
+            .map_err(|e| format!("startedDateTime {:?}: {e}", self.started_date_time))?
+            .as_microsecond();
+        let r = self.request;
+        let headers = headers(r.headers)?;
+        let body = match r.post_data {
+            Some(post) => post_body(post)?,
+            None => Vec::new(),
+        };
+        let body_size = r
+            .body_size
+            .and_then(|n| u64::try_from(n).ok())
+            .unwrap_or(0)
+            .max(body.len() as u64);
+        let answer = match self.response {
+            Some(resp) => Answer {
+                status: resp.status,
+                headers: headers_without_pseudo(resp.headers)?,
+                body: match resp.content {
+                    Some(content) => text_bytes(content.text, content.encoding.as_deref())?,
+                    None => Vec::new(),
+                },
+            },
+            None => Answer {
+                status: 0,
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+        };
+        let ours = self.hookscope;
+        Ok(HarRequest {
+            received_at_us,
+            target: target(&r.url)?,
+            method: r.method,
+            http_version: version(&r.http_version),
+            remote_addr: ours
+                .as_ref()
+                .and_then(|o| o.remote_address.clone())
+                .unwrap_or_else(|| "imported".to_owned()),
+            headers,
+            body,
+            body_size,
+            body_truncated: ours.as_ref().is_some_and(|o| o.body_truncated),
+            recorded_signature: ours.map(|o| (o.signature_provider, o.signature_status)),
+            answer,
+        })
+    }
+}
+
+/// Path and query of the URL, as a request line carries them.
+fn target(url: &str) -> Result<String, String> {
+    // A fragment never goes over the wire.
+    let url = url.split('#').next().unwrap_or(url);
+    let uri: http::Uri = url.parse().map_err(|e| format!("url {url:?}: {e}"))?;
+    Ok(uri
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned()))
+}
+
+/// HAR writers spell versions variously (`HTTP/1.1`, `http/2.0`, `h2`).
+fn version(text: &str) -> String {
+    match text.to_ascii_lowercase().as_str() {
+        "http/1.0" => "HTTP/1.0",
+        "h2" | "http/2" | "http/2.0" => "HTTP/2.0",
+        "h3" | "http/3" | "http/3.0" => "HTTP/3.0",
+        _ => "HTTP/1.1",
+    }
+    .to_owned()
+}
+
+/// Request headers; of HTTP/2's pseudo-headers only `:authority` is kept,
+/// as a capture keeps it (method and path are in the request line).
+fn headers(list: Vec<Header>) -> Result<HeaderList, String> {
+    list.into_iter()
+        .filter(|h| !h.name.starts_with(':') || h.name == ":authority")
+        .map(header)
+        .collect()
+}
+
+fn headers_without_pseudo(list: Vec<Header>) -> Result<HeaderList, String> {
+    list.into_iter()
+        .filter(|h| !h.name.starts_with(':'))
+        .map(header)
+        .collect()
+}
+
+fn header(h: Header) -> Result<(String, Vec<u8>), String> {
+    let value = match h.value_base64 {
+        Some(b64) => STANDARD
+            .decode(&b64)
+            .map_err(|e| format!("header {}: _valueBase64: {e}", h.name))?,
+        None => h.value.into_bytes(),
+    };
+    Ok((h.name, value))
+}
+
+/// The body as sent: its text, its base64, or a form rebuilt from `params`.
+fn post_body(post: PostData) -> Result<Vec<u8>, String> {
+    if post.text.is_none() && !post.params.is_empty() {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        for p in &post.params {
+            form.append_pair(&p.name, &p.value);
+        }
+        return Ok(form.finish().into_bytes());
+    }
+    text_bytes(post.text, post.encoding.as_deref())
+}
+
+fn text_bytes(text: Option<String>, encoding: Option<&str>) -> Result<Vec<u8>, String> {
+    let text = text.unwrap_or_default();
+    match encoding {
+        Some(e) if e.eq_ignore_ascii_case("base64") => STANDARD
+            .decode(text.trim())
+            .map_err(|e| format!("base64 body: {e}")),
+        _ => Ok(text.into_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_browser_har_reads_as_requests() {
+        let har = br#"{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[
+          {"startedDateTime":"2024-06-01T10:00:00.250+02:00","time":12.5,
+           "request":{"method":"POST","url":"https://shop.test/api/login?next=%2Fhome#top","httpVersion":"http/2.0",
+             "headers":[{"name":":method","value":"POST"},{"name":":authority","value":"shop.test"},
+                        {"name":":path","value":"/api/login?next=%2Fhome"},{"name":"content-type","value":"application/x-www-form-urlencoded"}],
+             "queryString":[],"cookies":[],"headersSize":-1,"bodySize":17,
+             "postData":{"mimeType":"application/x-www-form-urlencoded","params":[{"name":"user","value":"ada"},{"name":"pw","value":"a b"}]}},
+           "response":{"status":302,"statusText":"Found","httpVersion":"http/2.0","cookies":[],
+             "headers":[{"name":":status","value":"302"},{"name":"location","value":"/home"}],
+             "content":{"size":4,"mimeType":"application/octet-stream","text":"AAEC/w==","encoding":"base64"},
+             "redirectURL":"/home","headersSize":-1,"bodySize":4},
+           "cache":{},"timings":{"send":1,"wait":10,"receive":1.5}}]}}"#;
+        let [r] = read_har(har).expect("reads").try_into().expect("one entry");
+        assert_eq!(r.received_at_us, 1_717_228_800_250_000);
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.target, "/api/login?next=%2Fhome");
+        assert_eq!(r.http_version, "HTTP/2.0");
+        let names: Vec<&str> = r.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, [":authority", "content-type"]);
+        assert_eq!(r.body, b"user=ada&pw=a+b");
+        assert_eq!(r.body_size, 17);
+        assert_eq!(r.remote_addr, "imported");
+        assert_eq!(r.recorded_signature, None);
+        assert_eq!(r.answer.status, 302);
+        assert_eq!(
+            r.answer.headers,
+            [("location".to_owned(), b"/home".to_vec())]
+        );
+        assert_eq!(r.answer.body, [0, 1, 2, 255]);
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_refused_with_where() {
+        assert!(matches!(read_har(b"not json"), Err(HarError::NotHar(_))));
+        assert!(matches!(
+            read_har(br#"{"entries":[]}"#),
+            Err(HarError::NotHar(_))
+        ));
+        let bad_url = br#"{"log":{"entries":[
+          {"startedDateTime":"2024-06-01T10:00:00Z","request":{"method":"GET","url":"http://a.test/"}},
+          {"startedDateTime":"2024-06-01T10:00:00Z","request":{"method":"GET","url":"http://a test/"}}]}}"#;
+        match read_har(bad_url) {
+            Err(HarError::Entry { index: 2, what }) => assert!(what.contains("url"), "{what}"),
+            other => panic!("{other:?}"),
+        }
+        let bad_time = br#"{"log":{"entries":[{"startedDateTime":"yesterday","request":{"method":"GET","url":"/"}}]}}"#;
+        match read_har(bad_time) {
+            Err(HarError::Entry { index: 1, what }) => {
+                assert!(what.contains("startedDateTime"), "{what}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(read_har(br#"{"log":{"entries":[]}}"#), Ok(Vec::new()));
+    }
+}
