@@ -42,3 +42,78 @@ pub fn to_stored(r: HarRequest, verifier: &Verifier) -> ImportedRequest {
         answer: r.answer,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::Answer;
+    use crate::signature::{ProviderId, SignInput, sign};
+
+    fn stripe_request(signed_at: i64, received_at: i64) -> HarRequest {
+        let body = br#"{"type":"payment_intent.succeeded"}"#.to_vec();
+        let input = SignInput {
+            url: "",
+            body: &body,
+            now: signed_at,
+            message_id: "",
+            content_type: None,
+        };
+        let mut headers: crate::model::HeaderList =
+            sign(ProviderId::Stripe, "whsec_k", &input, None)
+                .expect("signs")
+                .into_iter()
+                .map(|(n, v)| (n, v.into_bytes()))
+                .collect();
+        headers.push(("content-type".into(), b"application/json".to_vec()));
+        HarRequest {
+            received_at_us: received_at * 1_000_000,
+            method: "POST".into(),
+            target: "/stripe".into(),
+            http_version: "HTTP/1.1".into(),
+            remote_addr: "imported".into(),
+            headers,
+            body_size: body.len() as u64,
+            body,
+            body_truncated: false,
+            recorded_signature: None,
+            answer: Answer {
+                status: 200,
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+        }
+    }
+
+    fn verifier() -> Verifier {
+        Verifier::new(
+            &Config::default(),
+            &[(ProviderId::Stripe, "whsec_k".to_owned())],
+            |_| None,
+        )
+        .expect("verifier")
+    }
+
+    #[test]
+    fn a_signature_is_judged_as_of_when_the_request_was_received() {
+        // Signed and received in 2023: valid then, though years past Stripe's window now.
+        let stored = to_stored(stripe_request(1_700_000_000, 1_700_000_030), &verifier());
+        assert_eq!(stored.sig_provider.as_deref(), Some("stripe"));
+        assert_eq!(stored.sig_status.as_deref(), Some("valid"));
+        assert_eq!(
+            stored.event_type.as_deref(),
+            Some("payment_intent.succeeded")
+        );
+        // Received an hour after it was signed: late, as it was then.
+        let late = to_stored(stripe_request(1_700_000_000, 1_700_003_600), &verifier());
+        assert_eq!(late.sig_status.as_deref(), Some("expired"));
+    }
+
+    #[test]
+    fn a_verdict_hookscope_recorded_is_kept() {
+        let mut r = stripe_request(1_700_000_000, 1_700_000_030);
+        r.recorded_signature = Some((Some("stripe".into()), Some("unverified".into())));
+        let stored = to_stored(r, &verifier());
+        assert_eq!(stored.sig_status.as_deref(), Some("unverified"));
+    }
+}
