@@ -39,7 +39,7 @@ pub fn import_file(har: &Path, db: &Path) -> anyhow::Result<Vec<RequestId>> {
     let verifier = Verifier::new(&config, &[], |name| std::env::var(name).ok())?;
     let rows: Vec<_> = requests
         .into_iter()
-        .map(|r| crate::import::to_stored(r, &verifier))
+        .map(|r| crate::import::complete(r, &verifier))
         .collect();
     Ok(crate::store::import(db, &rows)?)
 }

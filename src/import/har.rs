@@ -6,24 +6,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
 use crate::model::{Answer, HeaderList};
-
-/// What an entry holds, before its event type and signature are worked out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HarRequest {
-    pub received_at_us: i64,
-    pub method: String,
-    pub target: String,
-    pub http_version: String,
-    pub remote_addr: String,
-    pub headers: HeaderList,
-    pub body: Vec<u8>,
-    pub body_size: u64,
-    pub body_truncated: bool,
-    /// Provider and status as hookscope recorded them when it captured the
-    /// request (HAR files it exported carry them).
-    pub recorded_signature: Option<(Option<String>, Option<String>)>,
-    pub answer: Answer,
-}
+use crate::store::ImportedRequest;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum HarError {
@@ -34,8 +17,10 @@ pub enum HarError {
 }
 
 /// Every entry of a HAR document, in file order; the first bad entry fails
-/// the whole file, so an import is all or nothing.
-pub fn read_har(bytes: &[u8]) -> Result<Vec<HarRequest>, HarError> {
+/// the whole file, so an import is all or nothing. The event type is left
+/// to be found, and the signature verdict is the one hookscope recorded on
+/// capture (its exports carry it), or none.
+pub fn read_har(bytes: &[u8]) -> Result<Vec<ImportedRequest>, HarError> {
     let har: Har = serde_json::from_slice(bytes).map_err(|e| HarError::NotHar(e.to_string()))?;
     har.log
         .entries
@@ -127,7 +112,7 @@ struct Content {
     encoding: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Ours {
     #[serde(default)]
@@ -141,7 +126,7 @@ struct Ours {
 }
 
 impl Entry {
-    fn into_request(self) -> Result<HarRequest, String> {
+    fn into_request(self) -> Result<ImportedRequest, String> {
         let received_at_us = self
             .started_date_time
             .parse::<jiff::Timestamp>()
@@ -173,21 +158,20 @@ impl Entry {
                 body: Vec::new(),
             },
         };
-        let ours = self.hookscope;
-        Ok(HarRequest {
+        let ours = self.hookscope.unwrap_or_default();
+        Ok(ImportedRequest {
             received_at_us,
             target: target(&r.url)?,
             method: r.method,
             http_version: version(&r.http_version),
-            remote_addr: ours
-                .as_ref()
-                .and_then(|o| o.remote_address.clone())
-                .unwrap_or_else(|| "imported".to_owned()),
+            remote_addr: ours.remote_address.unwrap_or_else(|| "imported".to_owned()),
             headers,
             body,
             body_size,
-            body_truncated: ours.as_ref().is_some_and(|o| o.body_truncated),
-            recorded_signature: ours.map(|o| (o.signature_provider, o.signature_status)),
+            body_truncated: ours.body_truncated,
+            event_type: None,
+            sig_provider: ours.signature_provider,
+            sig_status: ours.signature_status,
             answer,
         })
     }
@@ -290,7 +274,7 @@ mod tests {
         assert_eq!(r.body, b"user=ada&pw=a+b");
         assert_eq!(r.body_size, 17);
         assert_eq!(r.remote_addr, "imported");
-        assert_eq!(r.recorded_signature, None);
+        assert_eq!(r.sig_status, None);
         assert_eq!(r.answer.status, 302);
         assert_eq!(
             r.answer.headers,

@@ -3,17 +3,18 @@
 
 mod har;
 
-pub use har::{HarError, HarRequest, read_har};
+pub use har::{HarError, read_har};
 
 use crate::store::ImportedRequest;
 use crate::verifier::Verifier;
 
-/// A HAR entry as the store keeps it: its event type found, and its
-/// signature as hookscope recorded it on capture, or else checked with
-/// `verifier` as of the moment it was received (a timestamped signature is
-/// as old as the request).
-pub fn to_stored(r: HarRequest, verifier: &Verifier) -> ImportedRequest {
-    let (sig_provider, sig_status) = r.recorded_signature.unwrap_or_else(|| {
+/// Completes a request read from a HAR file as a capture would have it: its
+/// event type found and, unless hookscope recorded one on capture, its
+/// signature checked with `verifier` as of the moment it was received (a
+/// timestamped signature is as old as the request).
+pub fn complete(mut r: ImportedRequest, verifier: &Verifier) -> ImportedRequest {
+    r.event_type = crate::classify::event_type(&r.headers, &r.body);
+    if r.sig_status.is_none() {
         let v = verifier.verdict_as_of(
             r.received_at_us.div_euclid(1_000_000),
             &r.method,
@@ -21,26 +22,10 @@ pub fn to_stored(r: HarRequest, verifier: &Verifier) -> ImportedRequest {
             &r.headers,
             &r.body,
         );
-        (
-            v.provider.map(|p| p.as_str().to_owned()),
-            Some(v.status.as_str().to_owned()),
-        )
-    });
-    ImportedRequest {
-        event_type: crate::classify::event_type(&r.headers, &r.body),
-        received_at_us: r.received_at_us,
-        method: r.method,
-        target: r.target,
-        http_version: r.http_version,
-        remote_addr: r.remote_addr,
-        headers: r.headers,
-        body: r.body,
-        body_size: r.body_size,
-        body_truncated: r.body_truncated,
-        sig_provider,
-        sig_status,
-        answer: r.answer,
+        r.sig_provider = v.provider.map(|p| p.as_str().to_owned());
+        r.sig_status = Some(v.status.as_str().to_owned());
     }
+    r
 }
 
 #[cfg(test)]
@@ -50,7 +35,7 @@ mod tests {
     use crate::model::Answer;
     use crate::signature::{ProviderId, SignInput, sign};
 
-    fn stripe_request(signed_at: i64, received_at: i64) -> HarRequest {
+    fn stripe_request(signed_at: i64, received_at: i64) -> ImportedRequest {
         let body = br#"{"type":"payment_intent.succeeded"}"#.to_vec();
         let input = SignInput {
             url: "",
@@ -66,7 +51,7 @@ mod tests {
                 .map(|(n, v)| (n, v.into_bytes()))
                 .collect();
         headers.push(("content-type".into(), b"application/json".to_vec()));
-        HarRequest {
+        ImportedRequest {
             received_at_us: received_at * 1_000_000,
             method: "POST".into(),
             target: "/stripe".into(),
@@ -76,7 +61,9 @@ mod tests {
             body_size: body.len() as u64,
             body,
             body_truncated: false,
-            recorded_signature: None,
+            event_type: None,
+            sig_provider: None,
+            sig_status: None,
             answer: Answer {
                 status: 200,
                 headers: Vec::new(),
@@ -97,7 +84,7 @@ mod tests {
     #[test]
     fn a_signature_is_judged_as_of_when_the_request_was_received() {
         // Signed and received in 2023: valid then, though years past Stripe's window now.
-        let stored = to_stored(stripe_request(1_700_000_000, 1_700_000_030), &verifier());
+        let stored = complete(stripe_request(1_700_000_000, 1_700_000_030), &verifier());
         assert_eq!(stored.sig_provider.as_deref(), Some("stripe"));
         assert_eq!(stored.sig_status.as_deref(), Some("valid"));
         assert_eq!(
@@ -105,15 +92,16 @@ mod tests {
             Some("payment_intent.succeeded")
         );
         // Received an hour after it was signed: late, as it was then.
-        let late = to_stored(stripe_request(1_700_000_000, 1_700_003_600), &verifier());
+        let late = complete(stripe_request(1_700_000_000, 1_700_003_600), &verifier());
         assert_eq!(late.sig_status.as_deref(), Some("expired"));
     }
 
     #[test]
     fn a_verdict_hookscope_recorded_is_kept() {
         let mut r = stripe_request(1_700_000_000, 1_700_000_030);
-        r.recorded_signature = Some((Some("stripe".into()), Some("unverified".into())));
-        let stored = to_stored(r, &verifier());
+        r.sig_provider = Some("stripe".into());
+        r.sig_status = Some("unverified".into());
+        let stored = complete(r, &verifier());
         assert_eq!(stored.sig_status.as_deref(), Some("unverified"));
     }
 }

@@ -215,36 +215,29 @@ pub fn import(path: &Path, requests: &[ImportedRequest]) -> Result<Vec<RequestId
     let tx = conn.transaction().map_err(sqlite)?;
     let mut ids = Vec::with_capacity(requests.len());
     {
-        let mut summary = tx.prepare(writer::INSERT_SUMMARY).map_err(sqlite)?;
-        let mut data = tx.prepare(writer::INSERT_DATA).map_err(sqlite)?;
+        let mut statements = writer::RowStatements::prepare(&tx).map_err(sqlite)?;
         for r in requests {
             let content_type = crate::model::header_value(&r.headers, "content-type")
                 .map(|v| String::from_utf8_lossy(v).into_owned());
-            let id = summary
-                .insert(rusqlite::params![
-                    r.received_at_us,
-                    r.method,
-                    r.target,
-                    r.http_version,
-                    r.remote_addr,
-                    content_type,
-                    i64::try_from(r.body_size).unwrap_or(i64::MAX),
-                    r.body_truncated,
-                    r.answer.status,
-                    r.event_type,
-                    r.sig_provider,
-                    r.sig_status,
-                ])
+            let row = writer::Row {
+                received_at_us: r.received_at_us,
+                method: &r.method,
+                target: &r.target,
+                http_version: &r.http_version,
+                remote_addr: &r.remote_addr,
+                content_type: content_type.as_deref(),
+                headers: &r.headers,
+                body: &r.body,
+                body_size: r.body_size,
+                body_truncated: r.body_truncated,
+                event_type: r.event_type.as_deref(),
+                sig_provider: r.sig_provider.as_deref(),
+                sig_status: r.sig_status.as_deref(),
+            };
+            let (id, _) = statements
+                .insert(&row, r.answer.status, |_| r.answer.clone())
                 .map_err(sqlite)?;
-            data.execute(rusqlite::params![
-                id,
-                codec::encode_headers(&r.headers),
-                r.body,
-                codec::encode_headers(&r.answer.headers),
-                r.answer.body,
-            ])
-            .map_err(sqlite)?;
-            ids.push(RequestId(id));
+            ids.push(id);
         }
     }
     tx.commit().map_err(sqlite)?;

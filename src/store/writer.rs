@@ -434,36 +434,29 @@ impl WriterState {
             });
         }
         in_transaction(&self.conn, |conn| {
-            let mut insert_summary = conn.prepare_cached(INSERT_SUMMARY)?;
-            let mut insert_data = conn.prepare_cached(INSERT_DATA)?;
+            let mut statements = RowStatements::prepare(conn)?;
             let mut rows = Vec::with_capacity(batch.len());
             for job in batch {
                 let r = &job.request;
                 let content_type = header_value(&r.headers, "content-type")
                     .map(|v| String::from_utf8_lossy(v).into_owned());
-                let body_size = i64::try_from(r.body_size).unwrap_or(i64::MAX);
-                let id = RequestId(insert_summary.insert(params![
-                    r.received_at_us,
-                    r.method,
-                    r.target,
-                    r.http_version,
-                    r.remote_addr,
-                    content_type,
-                    body_size,
-                    r.body_truncated,
-                    r.answer.status,
-                    r.event_type,
-                    r.sig_provider,
-                    r.sig_status,
-                ])?);
-                let answer = r.answer.render(id);
-                insert_data.execute(params![
-                    id.0,
-                    codec::encode_headers(&r.headers),
-                    r.body.as_ref(),
-                    codec::encode_headers(&answer.headers),
-                    answer.body,
-                ])?;
+                let row = Row {
+                    received_at_us: r.received_at_us,
+                    method: &r.method,
+                    target: &r.target,
+                    http_version: &r.http_version,
+                    remote_addr: &r.remote_addr,
+                    content_type: content_type.as_deref(),
+                    headers: &r.headers,
+                    body: &r.body,
+                    body_size: r.body_size,
+                    body_truncated: r.body_truncated,
+                    event_type: r.event_type.as_deref(),
+                    sig_provider: r.sig_provider.as_deref(),
+                    sig_status: r.sig_status.as_deref(),
+                };
+                let (id, answer) =
+                    statements.insert(&row, r.answer.status, |id| r.answer.render(id))?;
                 rows.push((id, answer, content_type));
             }
             Ok(rows)
@@ -472,15 +465,78 @@ impl WriterState {
     }
 }
 
-/// A request's list row; its parameters in this order (imports use it too).
-pub(super) const INSERT_SUMMARY: &str =
-    "INSERT INTO requests (received_at, method, target, http_version, remote_addr,
-        content_type, body_size, body_truncated, status, event_type, sig_provider, sig_status)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
-/// A request's headers and bodies, and its answer's.
-pub(super) const INSERT_DATA: &str =
-    "INSERT INTO request_data (request_id, headers, body, response_headers, response_body)
-     VALUES (?1, ?2, ?3, ?4, ?5)";
+/// One request as both tables hold it, borrowed from a capture or an import.
+pub(super) struct Row<'a> {
+    pub received_at_us: i64,
+    pub method: &'a str,
+    pub target: &'a str,
+    pub http_version: &'a str,
+    pub remote_addr: &'a str,
+    pub content_type: Option<&'a str>,
+    pub headers: &'a [(String, Vec<u8>)],
+    pub body: &'a [u8],
+    pub body_size: u64,
+    pub body_truncated: bool,
+    pub event_type: Option<&'a str>,
+    pub sig_provider: Option<&'a str>,
+    pub sig_status: Option<&'a str>,
+}
+
+/// The two inserts that store a request: its list row, then its headers
+/// and bodies beside its answer's.
+pub(super) struct RowStatements<'c> {
+    summary: rusqlite::CachedStatement<'c>,
+    data: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> RowStatements<'c> {
+    pub(super) fn prepare(conn: &'c Connection) -> rusqlite::Result<RowStatements<'c>> {
+        Ok(RowStatements {
+            summary: conn.prepare_cached(
+                "INSERT INTO requests (received_at, method, target, http_version, remote_addr,
+                    content_type, body_size, body_truncated, status, event_type, sig_provider, sig_status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?,
+            data: conn.prepare_cached(
+                "INSERT INTO request_data (request_id, headers, body, response_headers, response_body)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?,
+        })
+    }
+
+    /// Stores `row`, answered with `status` and what `answer` makes of its
+    /// new id (a configured answer may name it); returns both.
+    pub(super) fn insert(
+        &mut self,
+        row: &Row,
+        status: u16,
+        answer: impl FnOnce(RequestId) -> Answer,
+    ) -> rusqlite::Result<(RequestId, Answer)> {
+        let id = RequestId(self.summary.insert(params![
+            row.received_at_us,
+            row.method,
+            row.target,
+            row.http_version,
+            row.remote_addr,
+            row.content_type,
+            i64::try_from(row.body_size).unwrap_or(i64::MAX),
+            row.body_truncated,
+            status,
+            row.event_type,
+            row.sig_provider,
+            row.sig_status,
+        ])?);
+        let answer = answer(id);
+        self.data.execute(params![
+            id.0,
+            codec::encode_headers(row.headers),
+            row.body,
+            codec::encode_headers(&answer.headers),
+            answer.body,
+        ])?;
+        Ok((id, answer))
+    }
+}
 
 /// Runs `body` in a transaction. BEGIN and COMMIT are cached statements:
 /// the writer runs thousands of transactions a second.
