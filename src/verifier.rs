@@ -308,8 +308,9 @@ impl SharedVerifier {
     }
 }
 
-/// Checks every stored request again and returns the verdicts that changed.
-/// Reads in id order, one page at a time, so memory stays flat.
+/// Checks every stored request again, each as of when it was received, and
+/// returns the verdicts that changed. Reads in id order, one page at a
+/// time, so memory stays flat.
 pub fn reverify(
     reader: &crate::store::Reader,
     verifier: &Verifier,
@@ -326,7 +327,15 @@ pub fn reverify(
                 continue;
             };
             checked += 1;
-            let v = verifier.verdict(&d.summary.method, &d.summary.target, &d.headers, &d.body);
+            // As of its arrival: a secret added today must not make every
+            // timestamped signature older than its window read "expired".
+            let v = verifier.verdict_as_of(
+                d.summary.received_at_us.div_euclid(1_000_000),
+                &d.summary.method,
+                &d.summary.target,
+                &d.headers,
+                &d.body,
+            );
             let provider = v.provider.map(|p| p.as_str().to_owned());
             let status = v.status.as_str().to_owned();
             if d.summary.sig_provider != provider

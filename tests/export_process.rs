@@ -1,5 +1,6 @@
-//! `hookscope export`: requests captured by the real server, exported by the
-//! real binary, the HAR checked against the HAR 1.2 JSON Schema.
+//! `hookscope export` and `import`: requests captured by the real server,
+//! exported and imported by the real binary, the HAR checked against the
+//! HAR 1.2 JSON Schema, and imported deliveries re-verified.
 
 mod common;
 
@@ -401,4 +402,67 @@ fn an_import_with_a_bad_entry_adds_nothing_and_says_which() {
         .output()
         .expect("runs");
     assert_eq!(text(&ls.stdout).lines().count(), 4);
+}
+
+#[test]
+fn an_old_delivery_rechecked_with_its_secret_is_valid_as_of_its_arrival() {
+    use hookscope::signature::{ProviderId, SignInput, sign};
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A Stripe delivery from November 2023, from a browser's HAR.
+    let body = r#"{"type":"invoice.paid"}"#;
+    let signed_at = 1_700_000_000;
+    let headers = sign(
+        ProviderId::Stripe,
+        "whsec_old",
+        &SignInput {
+            url: "",
+            body: body.as_bytes(),
+            now: signed_at,
+            message_id: "",
+            content_type: None,
+        },
+        None,
+    )
+    .expect("signs");
+    let har = serde_json::json!({ "log": { "version": "1.2", "entries": [{
+        "startedDateTime": "2023-11-14T22:13:40.500Z",
+        "request": {
+            "method": "POST", "url": "http://localhost:8765/stripe", "httpVersion": "HTTP/1.1",
+            "headers": [
+                { "name": "Stripe-Signature", "value": headers[0].1 },
+                { "name": "Content-Type", "value": "application/json" }
+            ],
+            "postData": { "mimeType": "application/json", "text": body }
+        }
+    }]}});
+    let har_path = dir.path().join("old.har");
+    std::fs::write(&har_path, har.to_string()).expect("write");
+    let db = dir.path().join("c.sqlite3");
+    let import = bin()
+        .arg("import")
+        .arg(&har_path)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .expect("runs");
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    assert_eq!(
+        show_json(&db, 1)["sig_status"],
+        "unverified",
+        "no secret yet"
+    );
+
+    let verify = bin()
+        .args(["verify", "--db"])
+        .arg(&db)
+        .args(["--secret", "stripe=whsec_old"])
+        .output()
+        .expect("runs");
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+    assert!(
+        text(&verify.stdout).contains("now valid: 1"),
+        "{}",
+        text(&verify.stdout)
+    );
+    assert_eq!(show_json(&db, 1)["sig_status"], "valid");
 }
