@@ -257,7 +257,12 @@ fn a_failed_export_leaves_an_earlier_file_as_it_was() {
     );
     assert_eq!(std::fs::read(&path).expect("read"), b"earlier export");
 
-    let unknown = export(&db, &dir.path().join("out.json"), &[]);
+    // The name is checked first: no capture file is needed to be told.
+    let unknown = export(
+        &dir.path().join("missing.sqlite3"),
+        &dir.path().join("out.json"),
+        &[],
+    );
     assert_eq!(unknown.status.code(), Some(1));
     assert!(
         text(&unknown.stderr).contains("name it .har, .ndjson or .md"),

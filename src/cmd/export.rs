@@ -8,6 +8,7 @@ use crate::filter::Filter;
 use crate::store::Reader;
 
 pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    crate::export::check_format(&args.file)?;
     let filter = Filter::parse(args.filter.as_deref().unwrap_or(""))
         .map_err(|e| anyhow::anyhow!("bad --filter: {e}"))?;
     let db = super::db_path(args.db.as_ref())?;

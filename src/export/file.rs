@@ -40,6 +40,11 @@ pub fn write_file(
     Ok(written)
 }
 
+/// Fails, naming the formats there are, unless `path`'s extension names one.
+pub fn check_format(path: &Path) -> anyhow::Result<()> {
+    Format::of(path).map(drop)
+}
+
 /// Requests read per query while walking the capture.
 const PAGE: u32 = 500;
 

@@ -12,7 +12,7 @@ mod raw;
 mod redact;
 
 pub use curl::to_curl;
-pub use file::write_file;
+pub use file::{check_format, write_file};
 pub use har::{HAR_TAIL, har_entry, har_head};
 pub use json::detail_json;
 pub use markdown::to_markdown;
