@@ -28,7 +28,7 @@ pub enum Command {
     Ls(LsArgs),
     /// Show one captured request
     Show(ShowArgs),
-    /// Open a capture file in the UI, read-only, without a server
+    /// Open a capture file (or a HAR file) in the UI, read-only, without a server
     Open(OpenArgs),
     /// Check a raw request's signature, or re-check every request in a capture file
     Verify(VerifyArgs),
@@ -176,7 +176,7 @@ pub struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct OpenArgs {
-    /// Capture file (.sqlite3); new rows appear live if another hookscope writes it
+    /// Capture file (.sqlite3; new rows appear live if another hookscope writes it), or a HAR file to look through
     pub file: PathBuf,
 }
 
