@@ -306,4 +306,99 @@ mod tests {
         }
         assert_eq!(read_har(br#"{"log":{"entries":[]}}"#), Ok(Vec::new()));
     }
+
+    mod round_trip {
+        use super::*;
+        use crate::model::{RequestDetail, RequestId, RequestSummary};
+        use proptest::prelude::*;
+
+        fn header_value() -> impl Strategy<Value = Vec<u8>> {
+            // Any bytes a header value can carry: no CR, LF or NUL.
+            proptest::collection::vec(
+                any::<u8>().prop_filter("no CR/LF/NUL", |b| !matches!(b, 0 | b'\r' | b'\n')),
+                0..24,
+            )
+        }
+
+        fn request() -> impl Strategy<Value = RequestDetail> {
+            (
+                "[A-Z]{3,7}",
+                "/[a-z0-9._~%/-]{0,16}(\\?[a-z0-9=&%+]{0,12})?",
+                proptest::collection::vec(("x-[a-z0-9-]{1,10}", header_value()), 0..5),
+                proptest::collection::vec(any::<u8>(), 0..64),
+                (100u16..600, proptest::collection::vec(any::<u8>(), 0..16)),
+                (
+                    0i64..4_000_000_000_000_000,
+                    any::<bool>(),
+                    prop::option::of("[a-z_]{1,12}"),
+                ),
+            )
+                .prop_map(
+                    |(method, target, extra, body, (status, answer_body), (at, truncated, sig))| {
+                        let mut headers = vec![("host".to_owned(), b"example.test:8765".to_vec())];
+                        headers.extend(extra);
+                        RequestDetail {
+                            summary: RequestSummary {
+                                id: RequestId(1),
+                                received_at_us: at,
+                                method,
+                                target,
+                                http_version: "HTTP/1.1".into(),
+                                remote_addr: "127.0.0.1:5000".into(),
+                                content_type: None,
+                                body_size: body.len() as u64 + u64::from(truncated),
+                                body_truncated: truncated,
+                                status,
+                                event_type: None,
+                                sig_provider: sig.clone(),
+                                sig_status: Some(sig.unwrap_or_else(|| "unsigned".into())),
+                            },
+                            headers,
+                            body,
+                            answer: Answer {
+                                status,
+                                headers: vec![(
+                                    "content-type".into(),
+                                    b"application/json".to_vec(),
+                                )],
+                                body: answer_body,
+                            },
+                        }
+                    },
+                )
+        }
+
+        proptest! {
+            /// What hookscope exports as HAR reads back as the same request.
+            #[test]
+            fn an_exported_entry_reads_back_as_the_request(detail in request()) {
+                let doc = format!(
+                    "{}{}{}",
+                    crate::export::har_head(),
+                    crate::export::har_entry(&detail),
+                    crate::export::HAR_TAIL
+                );
+                let [back] = read_har(doc.as_bytes()).expect("reads").try_into().expect("one");
+                let s = &detail.summary;
+                prop_assert_eq!(back.received_at_us, s.received_at_us);
+                prop_assert_eq!(&back.method, &s.method);
+                prop_assert_eq!(&back.target, &s.target);
+                prop_assert_eq!(&back.http_version, &s.http_version);
+                prop_assert_eq!(&back.remote_addr, &s.remote_addr);
+                prop_assert_eq!(&back.headers, &detail.headers);
+                prop_assert_eq!(&back.body, &detail.body);
+                prop_assert_eq!(back.body_size, s.body_size);
+                prop_assert_eq!(back.body_truncated, s.body_truncated);
+                prop_assert_eq!(&back.sig_provider, &s.sig_provider);
+                prop_assert_eq!(&back.sig_status, &s.sig_status);
+                prop_assert_eq!(&back.answer, &detail.answer);
+            }
+
+            /// Any bytes are refused or read; never a panic.
+            #[test]
+            fn any_input_is_read_or_refused(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+                let _ = read_har(&bytes);
+            }
+        }
+    }
 }
