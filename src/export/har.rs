@@ -91,7 +91,12 @@ fn url(detail: &RequestDetail) -> String {
     if target.starts_with("http://") || target.starts_with("https://") {
         return target.clone();
     }
-    let host = host_of(detail).unwrap_or_else(|| "localhost".to_owned());
+    // The Host header is the sender's text; only a valid authority goes
+    // into the URL (the header itself is kept among the headers).
+    let host = host_of(detail)
+        .filter(|h| h.parse::<http::uri::Authority>().is_ok())
+        .unwrap_or_else(|| "localhost".to_owned());
+    // The target parsed as a URI when it was captured or imported.
     format!("http://{host}{target}")
 }
 
@@ -223,6 +228,9 @@ mod tests {
         assert_eq!(url(&d), "http://upstream.test/p?q");
         d.summary.target = "/p".into();
         assert_eq!(url(&d), "http://localhost/p");
+        // A Host header that is no authority stays a header only.
+        let odd = detail(&[("host", b"a b/c")], b"");
+        assert_eq!(url(&odd), "http://localhost/hooks/a");
         assert!(har_entry(&d)["request"].get("postData").is_none());
     }
 
