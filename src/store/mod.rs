@@ -217,15 +217,12 @@ pub fn import(path: &Path, requests: &[ImportedRequest]) -> Result<Vec<RequestId
     {
         let mut statements = writer::RowStatements::prepare(&tx).map_err(sqlite)?;
         for r in requests {
-            let content_type = crate::model::header_value(&r.headers, "content-type")
-                .map(|v| String::from_utf8_lossy(v).into_owned());
             let row = writer::Row {
                 received_at_us: r.received_at_us,
                 method: &r.method,
                 target: &r.target,
                 http_version: &r.http_version,
                 remote_addr: &r.remote_addr,
-                content_type: content_type.as_deref(),
                 headers: &r.headers,
                 body: &r.body,
                 body_size: r.body_size,
@@ -234,7 +231,7 @@ pub fn import(path: &Path, requests: &[ImportedRequest]) -> Result<Vec<RequestId
                 sig_provider: r.sig_provider.as_deref(),
                 sig_status: r.sig_status.as_deref(),
             };
-            let (id, _) = statements
+            let (id, ..) = statements
                 .insert(&row, r.answer.status, |_| r.answer.clone())
                 .map_err(sqlite)?;
             ids.push(id);

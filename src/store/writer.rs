@@ -438,15 +438,12 @@ impl WriterState {
             let mut rows = Vec::with_capacity(batch.len());
             for job in batch {
                 let r = &job.request;
-                let content_type = header_value(&r.headers, "content-type")
-                    .map(|v| String::from_utf8_lossy(v).into_owned());
                 let row = Row {
                     received_at_us: r.received_at_us,
                     method: &r.method,
                     target: &r.target,
                     http_version: &r.http_version,
                     remote_addr: &r.remote_addr,
-                    content_type: content_type.as_deref(),
                     headers: &r.headers,
                     body: &r.body,
                     body_size: r.body_size,
@@ -455,7 +452,7 @@ impl WriterState {
                     sig_provider: r.sig_provider.as_deref(),
                     sig_status: r.sig_status.as_deref(),
                 };
-                let (id, answer) =
+                let (id, answer, content_type) =
                     statements.insert(&row, r.answer.status, |id| r.answer.render(id))?;
                 rows.push((id, answer, content_type));
             }
@@ -472,7 +469,6 @@ pub(super) struct Row<'a> {
     pub target: &'a str,
     pub http_version: &'a str,
     pub remote_addr: &'a str,
-    pub content_type: Option<&'a str>,
     pub headers: &'a [(String, Vec<u8>)],
     pub body: &'a [u8],
     pub body_size: u64,
@@ -505,20 +501,23 @@ impl<'c> RowStatements<'c> {
     }
 
     /// Stores `row`, answered with `status` and what `answer` makes of its
-    /// new id (a configured answer may name it); returns both.
+    /// new id (a configured answer may name it); returns the id, the answer
+    /// and the content type listed for the row.
     pub(super) fn insert(
         &mut self,
         row: &Row,
         status: u16,
         answer: impl FnOnce(RequestId) -> Answer,
-    ) -> rusqlite::Result<(RequestId, Answer)> {
+    ) -> rusqlite::Result<(RequestId, Answer, Option<String>)> {
+        let content_type = header_value(row.headers, "content-type")
+            .map(|v| String::from_utf8_lossy(v).into_owned());
         let id = RequestId(self.summary.insert(params![
             row.received_at_us,
             row.method,
             row.target,
             row.http_version,
             row.remote_addr,
-            row.content_type,
+            content_type,
             i64::try_from(row.body_size).unwrap_or(i64::MAX),
             row.body_truncated,
             status,
@@ -534,7 +533,7 @@ impl<'c> RowStatements<'c> {
             codec::encode_headers(&answer.headers),
             answer.body,
         ])?;
-        Ok((id, answer))
+        Ok((id, answer, content_type))
     }
 }
 
