@@ -18,9 +18,11 @@ impl fmt::Display for RequestId {
 /// and signatures must be recomputed over exactly what was sent.
 pub type HeaderList = Vec<(String, Vec<u8>)>;
 
-/// A request as it came off the wire, before it has an id.
-#[derive(Clone, Debug)]
-pub struct NewRequest {
+/// A request to store, before it has an id, with how it is answered: a
+/// capture gets an `AnswerTemplate` filled in with its new id, an imported
+/// request keeps the `Answer` it was sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRequest<A = Arc<AnswerTemplate>> {
     pub received_at_us: i64,
     pub method: String,
     /// Path and query exactly as sent in the request line.
@@ -36,9 +38,35 @@ pub struct NewRequest {
     pub event_type: Option<String>,
     pub sig_provider: Option<String>,
     pub sig_status: Option<String>,
-    /// How to answer once the row has an id; shared, as most requests get
-    /// the configured answer.
-    pub answer: Arc<AnswerTemplate>,
+    /// How to answer once the row has an id; for captures shared, as most
+    /// requests get the configured answer.
+    pub answer: A,
+}
+
+/// What a stored request is answered, once its row has an id.
+pub trait AnswerFor {
+    fn status(&self) -> u16;
+    fn for_id(&self, id: RequestId) -> Answer;
+}
+
+impl AnswerFor for Arc<AnswerTemplate> {
+    fn status(&self) -> u16 {
+        self.status
+    }
+
+    fn for_id(&self, id: RequestId) -> Answer {
+        self.render(id)
+    }
+}
+
+impl AnswerFor for Answer {
+    fn status(&self) -> u16 {
+        self.status
+    }
+
+    fn for_id(&self, _: RequestId) -> Answer {
+        self.clone()
+    }
 }
 
 /// The answer sent back to the sender. The body may contain `{id}`, replaced

@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
                 sig_status: done.sig_status.clone(),
             },
             headers: done.headers.clone(),
-            body: done.body.clone(),
+            body: done.body.to_vec(),
             answer: done.answer.clone(),
         };
         let doc = format!("{}{}{}", har_head(), har_entry(&detail), HAR_TAIL);

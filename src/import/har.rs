@@ -166,7 +166,7 @@ impl Entry {
             http_version: version(&r.http_version),
             remote_addr: ours.remote_address.unwrap_or_else(|| "imported".to_owned()),
             headers,
-            body,
+            body: body.into(),
             body_size,
             body_truncated: ours.body_truncated,
             event_type: None,
@@ -271,7 +271,7 @@ mod tests {
         assert_eq!(r.http_version, "HTTP/2.0");
         let names: Vec<&str> = r.headers.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, [":authority", "content-type"]);
-        assert_eq!(r.body, b"user=ada&pw=a+b");
+        assert_eq!(r.body, &b"user=ada&pw=a+b"[..]);
         assert_eq!(r.body_size, 17);
         assert_eq!(r.remote_addr, "imported");
         assert_eq!(r.sig_status, None);

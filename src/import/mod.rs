@@ -59,7 +59,7 @@ mod tests {
             remote_addr: "imported".into(),
             headers,
             body_size: body.len() as u64,
-            body,
+            body: body.into(),
             body_truncated: false,
             event_type: None,
             sig_provider: None,

@@ -189,23 +189,8 @@ pub fn set_signatures(
     tx.commit()
 }
 
-/// A request read from elsewhere (a HAR file), complete with its answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImportedRequest {
-    pub received_at_us: i64,
-    pub method: String,
-    pub target: String,
-    pub http_version: String,
-    pub remote_addr: String,
-    pub headers: crate::model::HeaderList,
-    pub body: Vec<u8>,
-    pub body_size: u64,
-    pub body_truncated: bool,
-    pub event_type: Option<String>,
-    pub sig_provider: Option<String>,
-    pub sig_status: Option<String>,
-    pub answer: crate::model::Answer,
-}
+/// A request read from elsewhere (a HAR file), with the answer it was sent.
+pub type ImportedRequest = crate::model::NewRequest<crate::model::Answer>;
 
 /// Adds `requests` to the capture file at `path` (created if need be) in
 /// one transaction: all of them or, on any error, none. Returns their ids.
@@ -217,23 +202,7 @@ pub fn import(path: &Path, requests: &[ImportedRequest]) -> Result<Vec<RequestId
     {
         let mut statements = writer::RowStatements::prepare(&tx).map_err(sqlite)?;
         for r in requests {
-            let row = writer::Row {
-                received_at_us: r.received_at_us,
-                method: &r.method,
-                target: &r.target,
-                http_version: &r.http_version,
-                remote_addr: &r.remote_addr,
-                headers: &r.headers,
-                body: &r.body,
-                body_size: r.body_size,
-                body_truncated: r.body_truncated,
-                event_type: r.event_type.as_deref(),
-                sig_provider: r.sig_provider.as_deref(),
-                sig_status: r.sig_status.as_deref(),
-            };
-            let (id, ..) = statements
-                .insert(&row, r.answer.status, |_| r.answer.clone())
-                .map_err(sqlite)?;
+            let (id, ..) = statements.insert(r).map_err(sqlite)?;
             ids.push(id);
         }
     }

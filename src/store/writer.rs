@@ -13,7 +13,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::checkpoint::Checkpointer;
 use super::{FileId, StoreError, codec};
-use crate::model::{Answer, NewAttempt, NewRequest, RequestId, RequestSummary, header_value};
+use crate::model::{
+    Answer, AnswerFor, NewAttempt, NewRequest, RequestId, RequestSummary, header_value,
+};
 
 /// Requests waiting for the writer; a flood makes senders wait instead of
 /// growing memory without bound.
@@ -437,45 +439,13 @@ impl WriterState {
             let mut statements = RowStatements::prepare(conn)?;
             let mut rows = Vec::with_capacity(batch.len());
             for job in batch {
-                let r = &job.request;
-                let row = Row {
-                    received_at_us: r.received_at_us,
-                    method: &r.method,
-                    target: &r.target,
-                    http_version: &r.http_version,
-                    remote_addr: &r.remote_addr,
-                    headers: &r.headers,
-                    body: &r.body,
-                    body_size: r.body_size,
-                    body_truncated: r.body_truncated,
-                    event_type: r.event_type.as_deref(),
-                    sig_provider: r.sig_provider.as_deref(),
-                    sig_status: r.sig_status.as_deref(),
-                };
-                let (id, answer, content_type) =
-                    statements.insert(&row, r.answer.status, |id| r.answer.render(id))?;
+                let (id, answer, content_type) = statements.insert(&job.request)?;
                 rows.push((id, answer, content_type));
             }
             Ok(rows)
         })
         .map_err(|e| StoreError::sqlite(&self.path, e))
     }
-}
-
-/// One request as both tables hold it, borrowed from a capture or an import.
-pub(super) struct Row<'a> {
-    pub received_at_us: i64,
-    pub method: &'a str,
-    pub target: &'a str,
-    pub http_version: &'a str,
-    pub remote_addr: &'a str,
-    pub headers: &'a [(String, Vec<u8>)],
-    pub body: &'a [u8],
-    pub body_size: u64,
-    pub body_truncated: bool,
-    pub event_type: Option<&'a str>,
-    pub sig_provider: Option<&'a str>,
-    pub sig_status: Option<&'a str>,
 }
 
 /// The two inserts that store a request: its list row, then its headers
@@ -500,16 +470,14 @@ impl<'c> RowStatements<'c> {
         })
     }
 
-    /// Stores `row`, answered with `status` and what `answer` makes of its
-    /// new id (a configured answer may name it); returns the id, the answer
-    /// and the content type listed for the row.
-    pub(super) fn insert(
+    /// Stores `row`, answered with what its answer makes of its new id (a
+    /// configured answer may name it); returns the id, the answer and the
+    /// content type listed for the row.
+    pub(super) fn insert<A: AnswerFor>(
         &mut self,
-        row: &Row,
-        status: u16,
-        answer: impl FnOnce(RequestId) -> Answer,
+        row: &NewRequest<A>,
     ) -> rusqlite::Result<(RequestId, Answer, Option<String>)> {
-        let content_type = header_value(row.headers, "content-type")
+        let content_type = header_value(&row.headers, "content-type")
             .map(|v| String::from_utf8_lossy(v).into_owned());
         let id = RequestId(self.summary.insert(params![
             row.received_at_us,
@@ -520,16 +488,16 @@ impl<'c> RowStatements<'c> {
             content_type,
             i64::try_from(row.body_size).unwrap_or(i64::MAX),
             row.body_truncated,
-            status,
+            row.answer.status(),
             row.event_type,
             row.sig_provider,
             row.sig_status,
         ])?);
-        let answer = answer(id);
+        let answer = row.answer.for_id(id);
         self.data.execute(params![
             id.0,
-            codec::encode_headers(row.headers),
-            row.body,
+            codec::encode_headers(&row.headers),
+            &row.body[..],
             codec::encode_headers(&answer.headers),
             answer.body,
         ])?;
