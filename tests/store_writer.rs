@@ -123,3 +123,84 @@ async fn closing_commits_what_was_queued_and_turns_later_senders_away() {
     let wal = std::fs::metadata(db.with_extension("sqlite3-wal")).map_or(0, |m| m.len());
     assert_eq!(wal, 0, "the log is folded into the file on the way out");
 }
+
+/// Runs `hookscope ARGS` as another process would.
+fn elsewhere(args: &[&std::ffi::OsStr]) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args(args)
+        .output()
+        .expect("hookscope runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Whether this process holds a POSIX lock on `path` (Linux lists them all
+/// in /proc/locks: `1: POSIX ADVISORY READ PID MAJ:MIN:INODE START END`).
+fn holds_lock(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let inode = format!(":{}", std::fs::metadata(path).expect("exists").ino());
+    let pid = std::process::id().to_string();
+    std::fs::read_to_string("/proc/locks")
+        .expect("/proc/locks")
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .any(|f| {
+            f.get(1) == Some(&"POSIX")
+                && f.get(4) == Some(&pid.as_str())
+                && f.get(5).is_some_and(|d| d.ends_with(&inode))
+        })
+}
+
+/// SQLite keeps a lock on the capture file while a connection is open; a
+/// process that closes a connection and finds no other lock takes itself
+/// for the last user, folds the WAL in and deletes it (the `sqlite3` shell
+/// and Python's module do), while the writer keeps committing into the
+/// deleted file: rows answered as stored would be lost. Closing any
+/// descriptor of the file drops every POSIX lock the process holds on it,
+/// so nothing beside SQLite may open the file while the writer runs: not
+/// the UI opening its readers, not the checkpointer, not other processes.
+#[tokio::test]
+async fn the_writers_lock_on_the_file_holds_while_readers_come_and_go() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("captures.sqlite3");
+    let har = dir.path().join("one.har");
+    let (events, _keep) = mpsc::unbounded_channel();
+    let (writer, handle) = Writer::start(&db, events).expect("store opens");
+    handle
+        .store(request(1, b"{}".to_vec()))
+        .await
+        .expect("stored");
+    assert!(holds_lock(&db), "a connection holds its lock");
+
+    let reader = hookscope::store::Reader::open(&db).expect("reader opens");
+    assert!(
+        holds_lock(&db),
+        "opening a reader dropped the writer's lock"
+    );
+    drop(reader);
+    elsewhere(&[
+        "export".as_ref(),
+        har.as_ref(),
+        "--db".as_ref(),
+        db.as_ref(),
+    ]);
+    elsewhere(&[
+        "import".as_ref(),
+        har.as_ref(),
+        "--db".as_ref(),
+        db.as_ref(),
+    ]);
+    // Enough rows for the checkpointer to copy and sync in the background.
+    for n in 3..9_000 {
+        handle
+            .store(request(n, b"{}".to_vec()))
+            .await
+            .expect("stored");
+    }
+    assert!(holds_lock(&db), "checkpointing dropped the writer's lock");
+    drop(handle);
+    writer.finish();
+}

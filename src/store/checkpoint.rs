@@ -1,15 +1,16 @@
 //! WAL checkpoints on a side connection, so the writer never pauses to copy
 //! pages into the database file.
 
+use std::fs::File;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
 
-use super::StoreError;
+use super::{FileId, StoreError};
 
 /// Rows committed between two nudges to the checkpointer (about 10 MB of
 /// WAL for 1 KB webhooks).
@@ -61,7 +62,7 @@ impl Checkpointer {
     pub(super) fn start(path: &Path) -> Result<Checkpointer, StoreError> {
         let conn = Connection::open(path).map_err(|e| StoreError::sqlite(path, e))?;
         // fsync flushes the file's pages whichever descriptor wrote them.
-        let db_file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
+        let db_file = kept_open(path).map_err(|e| StoreError::io(path, e))?;
         let mut wal_path = path.as_os_str().to_owned();
         wal_path.push("-wal");
         let (tx, rx) = std_mpsc::sync_channel::<()>(1);
@@ -86,6 +87,8 @@ impl Checkpointer {
                     // ~5.5 ms per WAL restart with nothing flushed first).
                     let flushed = copy_bulk(&conn, &flags.writer_takes_over)
                         && db_file.sync_data().is_ok()
+                        // SQLite locks the database and `-shm` files, never
+                        // the WAL, so this descriptor may come and go.
                         && std::fs::File::open(&wal_path)
                             .and_then(|f| f.sync_data())
                             .is_ok();
@@ -138,6 +141,24 @@ impl Checkpointer {
             }
         }
     }
+}
+
+/// A descriptor of the capture file at `path` that stays open until the
+/// process exits. Closing one would drop every POSIX lock the process holds
+/// on the file, SQLite's included, and another process closing its
+/// connection could then delete the WAL under the writer (see
+/// `check_openable`). One per file, however often a writer opens it; the
+/// open descriptor also keeps its inode number from going to another file.
+fn kept_open(path: &Path) -> std::io::Result<Arc<File>> {
+    static OPEN: Mutex<Vec<(FileId, Arc<File>)>> = Mutex::new(Vec::new());
+    let id = FileId::of(path)?;
+    let mut open = OPEN.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, file)) = open.iter().find(|(known, _)| *known == id) {
+        return Ok(file.clone());
+    }
+    let file = Arc::new(File::open(path)?);
+    open.push((id, file.clone()));
+    Ok(file)
 }
 
 /// Copies every remaining frame; true when all were copied, so the next

@@ -130,26 +130,47 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Opens the file the way SQLite is about to, for the operating system's
-/// reason when that fails (no permission, a read-only file, a directory in
-/// the way), which SQLite reports only as "unable to open database file" or
-/// "disk I/O error". Creating the file when writing is what SQLite would do.
+/// Checks that the file can be opened the way SQLite is about to, for the
+/// operating system's reason when not (no permission, a read-only file or
+/// mount, a directory in the way), which SQLite reports only as "unable to
+/// open database file" or "disk I/O error".
+///
+/// A file that is there is not opened but asked about: closing a
+/// descriptor of it would drop every POSIX lock this process holds on it,
+/// SQLite's included, and another process closing its connection would
+/// then take itself for the last user and delete the WAL under a running
+/// writer. A file to write that is not there yet is created, as SQLite
+/// would: no lock can be held on a file this call made.
 fn check_openable(path: &Path, write: bool) -> Result<(), StoreError> {
+    use rustix::fs::{Access, AtFlags, CWD, accessat};
+    let cannot = |error| StoreError::CannotOpen {
+        path: path.to_path_buf(),
+        error,
+    };
     if path.is_dir() {
         return Err(StoreError::IsDirectory {
             path: path.to_path_buf(),
         });
     }
-    std::fs::OpenOptions::new()
-        .read(true)
-        .write(write)
-        .create(write)
-        .open(path)
-        .map(drop)
-        .map_err(|error| StoreError::CannotOpen {
-            path: path.to_path_buf(),
-            error,
-        })
+    if write && !path.exists() {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+        {
+            Ok(_) => return Ok(()),
+            // Made by someone else meanwhile: asked about like any other.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(cannot(e)),
+        }
+    }
+    let access = if write {
+        Access::READ_OK | Access::WRITE_OK
+    } else {
+        Access::READ_OK
+    };
+    // As the effective user, the one who opens it.
+    accessat(CWD, path, access, AtFlags::EACCESS).map_err(|e| cannot(e.into()))
 }
 
 /// The file's identity on disk, used to notice that it was deleted or
