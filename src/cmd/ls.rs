@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::LsArgs;
+use crate::export;
 use crate::filter::Filter;
 use crate::human;
 use crate::model::RequestSummary;
@@ -24,7 +25,8 @@ pub fn run(args: &LsArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if args.json {
         for row in &rows {
-            writeln!(out, "{}", json_line(row))?;
+            export::write_json(&mut out, &json_line(row), false)?;
+            writeln!(out)?;
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -28,7 +28,8 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<ExitCode> {
             out.write_all(&raw)?;
         }
     } else if args.json {
-        writeln!(out, "{:#}", export::detail_json(&detail))?;
+        export::write_json(&mut out, &export::detail_json(&detail), true)?;
+        writeln!(out)?;
     } else if args.curl {
         writeln!(out, "{}", export::to_curl(&detail))?;
     } else {

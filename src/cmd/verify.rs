@@ -55,7 +55,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         verdict_only: false,
     };
     let verification = signature::evaluate(forced, &view, &options);
-    println!("{}", serde_json::to_string_pretty(&verification)?);
+    println!("{}", crate::export::json_text(&verification, true));
     Ok(if verification.status == Status::Valid {
         ExitCode::SUCCESS
     } else {

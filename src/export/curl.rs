@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::raw::host_of;
 use crate::model::RequestDetail;
+use crate::sanitize;
 
 /// Headers curl computes itself or that describe the old connection.
 const SKIPPED: &[&str] = &[
@@ -90,7 +91,7 @@ fn quote(bytes: &[u8]) -> String {
     }
     let plain = std::str::from_utf8(bytes)
         .ok()
-        .filter(|t| !t.chars().any(|c| c.is_control() && c != '\n'));
+        .filter(|t| !t.chars().any(|c| c != '\n' && sanitize::needs_escape(c)));
     match plain {
         Some(text) => format!("'{}'", text.replace('\'', r"'\''")),
         None => {
@@ -103,7 +104,7 @@ fn quote(bytes: &[u8]) -> String {
                         '\n' => out.push_str(r"\n"),
                         '\r' => out.push_str(r"\r"),
                         '\t' => out.push_str(r"\t"),
-                        c if c.is_control() => {
+                        c if sanitize::needs_escape(c) => {
                             let mut buf = [0; 4];
                             for b in c.encode_utf8(&mut buf).bytes() {
                                 out.push_str(&format!("\\x{b:02x}"));
@@ -141,5 +142,7 @@ mod tests {
         assert_eq!(quote(b"POST"), "POST");
         assert_eq!(quote(b"it's"), r"'it'\''s'");
         assert_eq!(quote(b"a\x1bb\xff'"), r"$'a\x1bb\xff\''");
+        // A bidi override would reorder the command as shown.
+        assert_eq!(quote("a\u{202e}b".as_bytes()), r"$'a\xe2\x80\xaeb'");
     }
 }

@@ -123,10 +123,10 @@ fn write_one(
             if !first {
                 out.write_all(b",")?;
             }
-            serde_json::to_writer(&mut *out, &super::har_entry(detail))?;
+            super::write_json(out, &super::har_entry(detail), false)?;
         }
         Format::Ndjson => {
-            serde_json::to_writer(&mut *out, &super::detail_json(detail))?;
+            super::write_json(out, &super::detail_json(detail), false)?;
             out.write_all(b"\n")?;
         }
         Format::Markdown => {

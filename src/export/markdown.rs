@@ -12,9 +12,12 @@ use crate::sanitize;
 /// the body.
 pub fn to_markdown(detail: &RequestDetail) -> String {
     let s = &detail.summary;
-    let mut out = format!("### {}\n\n", code(&format!("{} {}", s.method, s.target)));
+    // Every text from the request is made visible: a snippet is read in
+    // terminals as well as pasted into docs and chat.
+    let heading = format!("{} {}", s.method, s.target);
+    let mut out = format!("### {}\n\n", code(&sanitize::visible(&heading)));
     if let Some(event) = &s.event_type {
-        out.push_str(&format!("Event: {} · ", code(event)));
+        out.push_str(&format!("Event: {} · ", code(&sanitize::visible(event))));
     }
     out.push_str(&format!(
         "{} · {}\n\n| Header | Value |\n|---|---|\n",
@@ -22,7 +25,10 @@ pub fn to_markdown(detail: &RequestDetail) -> String {
         human::rfc3339(s.received_at_us)
     ));
     for (name, value) in &detail.headers {
-        let (name, value) = (code(name), code(&sanitize::visible_bytes(value)));
+        let (name, value) = (
+            code(&sanitize::visible(name)),
+            code(&sanitize::visible_bytes(value)),
+        );
         out.push_str(&format!(
             "| {} | {} |\n",
             name.replace('|', "\\|"),
@@ -33,12 +39,7 @@ pub fn to_markdown(detail: &RequestDetail) -> String {
         return out;
     }
     let (lang, body) = match serde_json::from_slice::<OrderedJson>(&detail.body) {
-        Ok(value) => (
-            "json",
-            serde_json::to_string_pretty(&value).unwrap_or_default(),
-        ),
-        // Escapes instead of control characters: a snippet is read in
-        // terminals as well as pasted into docs and chat.
+        Ok(value) => ("json", super::json_text(&value, true)),
         Err(_) => match std::str::from_utf8(&detail.body) {
             Ok(text) => ("", sanitize::visible_multiline(text)),
             Err(_) => {
@@ -132,5 +133,25 @@ mod tests {
         );
         let long = to_markdown(&detail(&[], &[0xff; 200]));
         assert!(long.lines().all(|l| l.len() <= 76), "{long}");
+    }
+
+    #[test]
+    fn an_event_type_or_a_json_body_cannot_steer_the_terminal_either() {
+        let body = "{\"type\":\"a\\u001b]0;X\\u0007\\u009b2J\\u202e\"}";
+        let mut d = detail(&[], body.as_bytes());
+        d.summary.event_type = Some("a\u{1b}]0;X\u{7}\u{9b}2J\u{202e}".into());
+        let md = to_markdown(&d);
+        assert!(
+            !md.chars().any(|c| c != '\n' && sanitize::needs_escape(c)),
+            "{md:?}"
+        );
+        assert!(
+            md.contains("Event: `a\\e]0;X\\x07\\u{9b}2J\\u{202e}`"),
+            "{md}"
+        );
+        assert!(
+            md.contains(r#""type": "a\u001b]0;X\u0007\u009b2J\u202e""#),
+            "{md}"
+        );
     }
 }
