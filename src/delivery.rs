@@ -86,9 +86,10 @@ pub fn describe(attempt: &AttemptResult) -> String {
     }
 }
 
-/// Whether the last try counts as delivered (no error, not 5xx).
+/// Whether the last try counts as delivered: a 2xx answer, as webhook
+/// providers count it. A 4xx is final (no retry) but still a failure.
 pub fn delivered(attempt: &AttemptResult) -> bool {
-    matches!(&attempt.outcome, Ok(r) if r.status < 500)
+    matches!(&attempt.outcome, Ok(r) if (200..300).contains(&r.status))
 }
 
 /// Replaces the provider's signature headers with fresh ones over the

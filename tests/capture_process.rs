@@ -357,6 +357,26 @@ fn binding_beyond_loopback_warns() {
     );
 }
 
+#[test]
+fn a_log_that_is_no_terminal_has_no_colour_codes() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut server = Binary::start_merged(&dir.path().join("c.sqlite3"), &[]);
+    // A body cut short gets a log line of its own.
+    let mut conn = std::net::TcpStream::connect(server.addr).expect("connects");
+    conn.write_all(b"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nabc")
+        .expect("sends");
+    conn.shutdown(std::net::Shutdown::Write)
+        .expect("half-closes");
+    let mut answer = Vec::new();
+    conn.read_to_end(&mut answer).expect("answer");
+    assert_eq!(status_of(&answer), 400);
+    let line = wait_line(&server.lines, |l| l.contains("broken body")).expect("logged");
+    assert!(!line.contains('\x1b'), "{line:?}");
+    server.signal("INT");
+    assert!(server.wait().success());
+}
+
 struct ChildGuard(std::process::Child);
 
 impl Drop for ChildGuard {

@@ -382,6 +382,10 @@ fn sends_give_up_after_the_schedule_and_do_not_retry_4xx() {
         1,
         "a 404 is final"
     );
+    assert!(
+        !out.status.success(),
+        "a refusal is no delivery: scripts see it in the exit code"
+    );
 }
 
 #[test]
