@@ -52,7 +52,8 @@ pub struct ExportArgs {
     #[arg(long)]
     pub db: Option<PathBuf>,
     /// Only requests matching this filter, as in `ls --filter`
-    #[arg(long, value_name = "EXPR")]
+    // A filter may start with `-` (negation): it is a value, not a flag.
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
     pub filter: Option<String>,
     /// Replace the values of credential headers (Authorization, Cookie, API keys, tokens) with [redacted]
     #[arg(long)]
@@ -238,7 +239,8 @@ pub struct LsArgs {
     #[arg(long)]
     pub json: bool,
     /// Only requests matching this filter, e.g. 'method:POST path:/hooks/* -status:2xx'
-    #[arg(long, value_name = "EXPR")]
+    // A filter may start with `-` (negation): it is a value, not a flag.
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
     pub filter: Option<String>,
     /// Show at most this many requests (0 = all)
     #[arg(long, default_value_t = 100)]
@@ -325,6 +327,22 @@ mod tests {
         assert_eq!(parse_header("X-A:  b c "), Ok(("X-A".into(), "b c".into())));
         assert!(parse_header("no colon").is_err());
         assert!(parse_header("bad name: x").is_err());
+    }
+
+    #[test]
+    fn a_filter_may_start_with_a_negation() {
+        for args in [
+            &["hookscope", "ls", "--filter", "-status:2xx"][..],
+            &["hookscope", "export", "x.md", "--filter", "-method:GET"],
+        ] {
+            let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            let filter = match cli.command {
+                Some(Command::Ls(a)) => a.filter,
+                Some(Command::Export(a)) => a.filter,
+                _ => None,
+            };
+            assert_eq!(filter.as_deref(), args.last().copied());
+        }
     }
 
     #[test]

@@ -327,6 +327,17 @@ fn foreign_files_are_refused_and_left_untouched() {
         }
         assert_eq!(std::fs::read(path).expect("read"), before);
     }
+
+    // An empty file is what `listen` starts a capture in; reading it says so.
+    let empty = dir.path().join("empty.sqlite3");
+    std::fs::File::create(&empty).expect("create");
+    let out = run(&["ls"], &empty);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("is empty, not a capture file yet"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

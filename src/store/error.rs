@@ -12,6 +12,9 @@ pub enum StoreError {
     NotADatabase { path: PathBuf },
     #[error("{} is a SQLite database but not a hookscope capture file; it was left untouched", path.display())]
     Foreign { path: PathBuf },
+    /// Nothing in it yet: what `listen` would start a capture in.
+    #[error("{} is empty, not a capture file yet; `hookscope listen --db` starts one in it", path.display())]
+    Empty { path: PathBuf },
     #[error(
         "{} was written by a newer hookscope (schema version {found}, this build reads up to {supported}); upgrade hookscope to open it. The file was left untouched",
         path.display()

@@ -101,7 +101,7 @@ fn open_read_as(path: &Path, sharing: Sharing) -> Result<Connection, StoreError>
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| StoreError::sqlite(path, e))?;
     match schema::check_identity(&conn, path)? {
-        schema::Identity::Empty => Err(StoreError::Foreign {
+        schema::Identity::Empty => Err(StoreError::Empty {
             path: path.to_path_buf(),
         }),
         schema::Identity::Ours(_) => Ok(conn),
@@ -153,9 +153,13 @@ fn check_openable(path: &Path, write: bool) -> Result<(), StoreError> {
         });
     }
     if write && !path.exists() {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Private, like exports: captures hold other people's payloads.
+        // SQLite gives its `-wal` and `-shm` files the same mode.
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
+            .mode(0o600)
             .open(path)
         {
             Ok(_) => return Ok(()),
@@ -282,6 +286,21 @@ mod tests {
     fn page_size(conn: &Connection) -> i64 {
         conn.query_row("PRAGMA page_size", [], |r| r.get(0))
             .expect("page_size")
+    }
+
+    #[test]
+    fn a_new_capture_file_and_its_wal_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("new.sqlite3");
+        let _conn = open_write(&path).expect("opens");
+        for file in [path.clone(), sibling(&path, "-wal"), sibling(&path, "-shm")] {
+            let mode = std::fs::metadata(&file)
+                .expect("exists")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+        }
     }
 
     #[test]
