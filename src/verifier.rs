@@ -10,7 +10,9 @@ use globset::{Glob, GlobMatcher};
 
 use crate::config::{Config, ConfigError};
 use crate::model::header_value;
-use crate::signature::{self, GenericHmac, ProviderId, RequestView, Verification, VerifyOptions};
+use crate::signature::{
+    self, GenericHmac, ProviderId, RequestView, Status, Verification, VerifyOptions,
+};
 
 /// Where "now" comes from; fixed in tests and in `verify --now`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -309,8 +311,10 @@ impl SharedVerifier {
 }
 
 /// Checks every stored request again, each as of when it was received, and
-/// returns the verdicts that changed. Reads in id order, one page at a
-/// time, so memory stays flat.
+/// returns the verdicts that changed. A request its provider's secret is
+/// missing for now keeps a verdict reached with one (the listener may have
+/// had `--secret`, which is never stored): "unverified" knows less. Reads
+/// in id order, one page at a time, so memory stays flat.
 pub fn reverify(
     reader: &crate::store::Reader,
     verifier: &Verifier,
@@ -338,6 +342,13 @@ pub fn reverify(
             );
             let provider = v.provider.map(|p| p.as_str().to_owned());
             let status = v.status.as_str().to_owned();
+            let judged_before = [Status::Valid, Status::InvalidSignature, Status::Expired]
+                .iter()
+                .any(|s| d.summary.sig_status.as_deref() == Some(s.as_str()));
+            if v.status == Status::Unverified && judged_before && d.summary.sig_provider == provider
+            {
+                continue;
+            }
             if d.summary.sig_provider != provider
                 || d.summary.sig_status.as_deref() != Some(status.as_str())
             {

@@ -462,4 +462,19 @@ fn verify_db_stores_new_verdicts() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 verdicts changed"));
     assert_eq!(ls(&db), "valid");
+
+    // Without the secret, a re-check learns less than the stored verdict
+    // knows, and keeps it.
+    let out = bin()
+        .args(["verify", "--db"])
+        .arg(&db)
+        .output()
+        .expect("verify");
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 verdicts changed"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(ls(&db), "valid");
 }
