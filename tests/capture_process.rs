@@ -166,6 +166,10 @@ fn show_raw_gives_the_request_exactly_as_received() {
     assert!(shown.contains(r"\e]0;pwned\x07\e[31mred\0"), "{shown}");
     assert!(shown.contains(r"x-bin: \xff"), "{shown}");
     assert!(
+        shown.ends_with("\nanswered 200 (21 B received)\nsignature: unsigned\n"),
+        "the answer and the signature verdict close it: {shown}"
+    );
+    assert!(
         !readable.stdout.contains(&0x1b),
         "no raw escape reaches the terminal"
     );

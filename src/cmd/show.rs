@@ -46,26 +46,20 @@ fn write_readable(out: &mut impl Write, detail: &RequestDetail) -> std::io::Resu
         "#{}  {}  from {}",
         s.id,
         human::datetime(s.received_at_us),
-        s.remote_addr
+        visible(&s.remote_addr)
     )?;
     writeln!(
         out,
         "{} {} {}",
         visible(&s.method),
         visible(&s.target),
-        s.http_version
+        visible(&s.http_version)
     )?;
     for (name, value) in &detail.headers {
         writeln!(out, "{}: {}", visible(name), visible_bytes(value))?;
     }
     writeln!(out)?;
-    let mut size = human::size(s.body_size);
-    if s.body_truncated {
-        size.push_str(&format!(
-            ", stored truncated to {}",
-            human::size(detail.body.len() as u64)
-        ));
-    }
+    let size = human::size(s.body_size);
     match std::str::from_utf8(&detail.body) {
         Ok(text) if !text.is_empty() => writeln!(out, "{}", visible_multiline(text))?,
         Ok(_) => writeln!(out, "(no body)")?,
@@ -74,5 +68,27 @@ fn write_readable(out: &mut impl Write, detail: &RequestDetail) -> std::io::Resu
             "(binary body, {size}; use --raw or --json to get the bytes)"
         )?,
     }
-    writeln!(out, "\nanswered {} ({size} received)", detail.answer.status)
+    let stored = if s.body_truncated {
+        format!(
+            ", stored truncated to {}",
+            human::size(detail.body.len() as u64)
+        )
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "\nanswered {} ({size} received{stored})",
+        detail.answer.status
+    )?;
+    if let Some(event) = &s.event_type {
+        writeln!(out, "event: {}", visible(event))?;
+    }
+    match (&s.sig_provider, &s.sig_status) {
+        (Some(provider), Some(status)) => {
+            writeln!(out, "signature: {}, {}", visible(provider), visible(status))
+        }
+        (None, Some(status)) => writeln!(out, "signature: {}", visible(status)),
+        _ => Ok(()),
+    }
 }
