@@ -150,7 +150,9 @@ pub fn resign_as_captured(
 }
 
 /// Opens `text` in `$VISUAL`/`$EDITOR` (else `vi`) as a `.http` file and
-/// returns what was saved. The caller owns the terminal around this.
+/// returns what was saved. A file left as it was (the editor quit without
+/// saving, as `:q!` does with a zero exit) sends nothing. The caller owns
+/// the terminal around this.
 pub fn edit_in_editor(text: &[u8]) -> Result<Vec<u8>, String> {
     let file = tempfile::Builder::new()
         .prefix("hookscope-")
@@ -173,5 +175,10 @@ pub fn edit_in_editor(text: &[u8]) -> Result<Vec<u8>, String> {
     if !status.success() {
         return Err(format!("{editor} exited with {status}; nothing sent"));
     }
-    std::fs::read(file.path()).map_err(|e| format!("cannot read the edited file: {e}"))
+    let saved =
+        std::fs::read(file.path()).map_err(|e| format!("cannot read the edited file: {e}"))?;
+    if saved == text {
+        return Err("the request was not changed in the editor; nothing sent".to_owned());
+    }
+    Ok(saved)
 }

@@ -244,6 +244,29 @@ fn an_edited_and_resigned_resend_carries_the_edit_and_verifies_at_the_target() {
     };
     let verdict = signature::verify(ProviderId::Github, &view, &options);
     assert_eq!(verdict.status, Status::Valid, "{}", verdict.detail);
+
+    // Quitting the editor without saving sends nothing.
+    let out = bin()
+        .args([
+            "resend",
+            "1",
+            "--edit",
+            "--to",
+            &app.url("/app/hook"),
+            "--db",
+        ])
+        .arg(&db)
+        .env("EDITOR", "true")
+        .env_remove("VISUAL")
+        .output()
+        .expect("resend");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not changed in the editor; nothing sent"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(app.try_next(Duration::ZERO).is_none(), "nothing was sent");
 }
 
 #[test]
