@@ -20,7 +20,9 @@ pub struct Config {
     pub port: u16,
     /// Capture file; relative paths are relative to the working directory.
     pub db: Option<PathBuf>,
-    /// Largest body stored in full, in bytes.
+    /// Largest body stored in full, in bytes; written as bytes or as the
+    /// flag takes it (`"16MiB"`).
+    #[serde(deserialize_with = "size")]
     pub max_body: u64,
     /// Seconds a client may take to send its request head.
     pub header_timeout: u64,
@@ -306,9 +308,46 @@ impl Config {
     }
 }
 
+/// A size as a number of bytes or a string such as `"512KiB"`.
+fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    struct Size;
+    impl serde::de::Visitor<'_> for Size {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a size: bytes, or a string such as \"16MiB\" or \"512KiB\"")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<u64, E> {
+            Ok(n)
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<u64, E> {
+            u64::try_from(n).map_err(|_| E::custom(format!("a size cannot be negative: {n}")))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<u64, E> {
+            crate::cli::parse_size(text).map_err(E::custom)
+        }
+    }
+    d.deserialize_any(Size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_body_is_written_in_bytes_or_as_the_flag_takes_it() {
+        for (text, bytes) in [("1024", 1024), ("\"1KiB\"", 1024), ("\"16MiB\"", 16 << 20)] {
+            let config = Config::parse(&format!("max_body = {text}")).expect(text);
+            assert_eq!(config.max_body, bytes, "{text}");
+        }
+        for bad in ["-1", "\"ten\"", "1.5"] {
+            let err = Config::parse(&format!("max_body = {bad}")).expect_err(bad);
+            assert!(err.to_string().contains("max_body"), "{err}");
+        }
+    }
 
     #[test]
     fn shipped_default_config_equals_the_built_in_defaults() {
