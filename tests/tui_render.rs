@@ -239,6 +239,15 @@ fn help_overlay() {
 }
 
 #[test]
+fn a_help_taller_than_the_screen_scrolls_to_its_last_line() {
+    let mut screen = Screen::listening(100, 24);
+    screen.rows(mixed());
+    screen.key('?');
+    screen.key('G');
+    snapshot!("help_scrolled_to_the_end", screen);
+}
+
+#[test]
 fn the_export_prompt_says_what_goes_where() {
     let mut screen = Screen::listening(120, 14);
     screen.rows(mixed());

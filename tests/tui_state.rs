@@ -437,3 +437,32 @@ fn x_exports_what_the_list_shows_and_reports_how_it_went() {
         Some(Toast::Error("export failed: cannot write in /nope".into()))
     );
 }
+
+#[test]
+fn help_scrolls_with_the_scrolling_keys_when_too_tall_and_closes_on_any_other() {
+    let (mut app, _) = listening();
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.mode, Mode::Help { scroll: 0 });
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.mode, Mode::Help { scroll: 2 });
+    key(&mut app, KeyCode::Char('G'));
+    let Mode::Help { scroll: last } = app.mode else {
+        panic!("still open: {:?}", app.mode)
+    };
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(
+        app.mode,
+        Mode::Help { scroll: last },
+        "no further than the end"
+    );
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.mode, Mode::Normal, "another key closes it");
+    assert!(!app.quit);
+
+    // On a screen it fits, there is nothing to scroll.
+    app.update(Msg::Input(Event::Resize(160, 200)));
+    key(&mut app, KeyCode::Char('?'));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.mode, Mode::Help { scroll: 0 });
+}

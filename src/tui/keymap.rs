@@ -327,13 +327,78 @@ pub const BINDINGS: &[Binding] = &[
     ),
 ];
 
+/// Keys held with Ctrl: the same in every context.
+pub const CONTROL_KEYS: &[(char, Action, &str)] = &[
+    ('d', A::PageDown, "a page down, as PgDn"),
+    ('u', A::PageUp, "a page up, as PgUp"),
+    ('c', A::Quit, "quit"),
+];
+
+/// One line of the help overlay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HelpLine {
+    Heading(&'static str),
+    Key { keys: String, help: &'static str },
+    Blank,
+}
+
+/// The help overlay's lines, generated from the key tables above.
+pub fn help_lines() -> Vec<HelpLine> {
+    let mut lines = Vec::new();
+    for (context, heading) in [
+        (C::List, "Request list"),
+        (C::Detail, "Detail pane"),
+        (C::Global, "Everywhere"),
+    ] {
+        lines.push(HelpLine::Heading(heading));
+        for b in BINDINGS.iter().filter(|b| b.context == context) {
+            let keys: Vec<String> = b.keys.iter().map(key_name).collect();
+            lines.push(HelpLine::Key {
+                keys: keys.join(" "),
+                help: b.help,
+            });
+        }
+        if context == C::Global {
+            for (c, _, help) in CONTROL_KEYS {
+                lines.push(HelpLine::Key {
+                    keys: format!("Ctrl-{c}"),
+                    help,
+                });
+            }
+            lines.push(HelpLine::Key {
+                keys: "mouse".into(),
+                help: "click selects a row or a tab, wheel scrolls",
+            });
+        }
+        lines.push(HelpLine::Blank);
+    }
+    lines.pop();
+    lines
+}
+
+fn key_name(code: &KeyCode) -> String {
+    match code {
+        K::Char(' ') => "Space".into(),
+        K::Char(c) => c.to_string(),
+        K::Up => "↑".into(),
+        K::Down => "↓".into(),
+        K::Left => "←".into(),
+        K::Right => "→".into(),
+        K::PageUp => "PgUp".into(),
+        K::PageDown => "PgDn".into(),
+        K::BackTab => "S-Tab".into(),
+        other => other.to_string(),
+    }
+}
+
 /// The action a key means in `context` (context bindings win over global ones).
 pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return match key.code {
-            K::Char('c') => Some(A::Quit),
-            K::Char('d') => Some(A::PageDown),
-            K::Char('u') => Some(A::PageUp),
+            K::Char(c) => CONTROL_KEYS
+                .iter()
+                .find(|(k, ..)| *k == c)
+                .map(|(_, action, _)| *action),
             _ => None,
         };
     }

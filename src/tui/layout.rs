@@ -142,3 +142,10 @@ pub fn tab_labels(width: u16, selected: Tab) -> Vec<String> {
         })
         .collect()
 }
+
+/// Lines the help overlay can scroll by on a screen this tall: its lines
+/// and borders beyond the screen's height.
+pub fn help_max_scroll(screen_height: u16) -> u16 {
+    let lines = u16::try_from(super::keymap::help_lines().len()).unwrap_or(u16::MAX);
+    lines.saturating_add(2).saturating_sub(screen_height)
+}

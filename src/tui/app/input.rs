@@ -41,13 +41,7 @@ impl App {
                 self.toast = Some(Toast::Info("delete cancelled".into()));
                 return Vec::new();
             }
-            Mode::Help => {
-                // Any key closes help; `q` still quits from there.
-                if keymap::action_for(key, Context::Global) == Some(Action::Quit) {
-                    return self.action(Action::Quit);
-                }
-                return Vec::new();
-            }
+            Mode::Help { scroll } => return self.help_key(key, scroll),
         }
         self.toast = None;
         if self.sending.is_some() && key.code == KeyCode::Esc {
@@ -59,6 +53,27 @@ impl App {
         }
     }
 
+    /// The scrolling keys scroll a help taller than the screen; any other
+    /// key closes it, and `q` still quits from there.
+    fn help_key(&mut self, key: KeyEvent, scroll: u16) -> Vec<Effect> {
+        let max = crate::tui::layout::help_max_scroll(self.size.1);
+        let page = self.size.1.saturating_sub(2).max(1);
+        let scroll = match keymap::action_for(key, Context::Detail) {
+            Some(Action::Down) => scroll.saturating_add(1),
+            Some(Action::Up) => scroll.saturating_sub(1),
+            Some(Action::PageDown) => scroll.saturating_add(page),
+            Some(Action::PageUp) => scroll.saturating_sub(page),
+            Some(Action::First) => 0,
+            Some(Action::Last) => max,
+            Some(Action::Quit) => return self.action(Action::Quit),
+            _ => return Vec::new(),
+        };
+        self.mode = Mode::Help {
+            scroll: scroll.min(max),
+        };
+        Vec::new()
+    }
+
     pub(super) fn action(&mut self, action: Action) -> Vec<Effect> {
         let page = usize::from(self.areas().list_rows.max(1));
         match (self.focus, action) {
@@ -67,7 +82,7 @@ impl App {
                 vec![Effect::Quit]
             }
             (_, Action::Help) => {
-                self.mode = Mode::Help;
+                self.mode = Mode::Help { scroll: 0 };
                 Vec::new()
             }
             (_, Action::Filter) => {

@@ -94,7 +94,10 @@ pub enum Mode {
     },
     CopyMenu,
     ConfirmDelete(RequestId),
-    Help,
+    /// Scrolled down this many lines, when it does not fit the screen.
+    Help {
+        scroll: u16,
+    },
     /// Asking where to send.
     Prompt {
         purpose: Purpose,

@@ -21,7 +21,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     detail::render(frame, &areas, app);
     status::render(frame, &areas, app);
     match app.mode {
-        Mode::Help => overlay::help(frame, app),
+        Mode::Help { scroll } => overlay::help(frame, scroll),
         Mode::CopyMenu => overlay::copy_menu(frame),
         Mode::Samples { selected } => overlay::samples(frame, selected),
         _ => {}

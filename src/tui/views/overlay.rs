@@ -7,8 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::tui::app::App;
-use crate::tui::keymap::{BINDINGS, Context};
+use crate::tui::keymap::{HelpLine, help_lines};
 use crate::tui::theme;
 
 fn centered(frame: &Frame, width: u16, height: u16) -> Rect {
@@ -21,61 +20,46 @@ fn centered(frame: &Frame, width: u16, height: u16) -> Rect {
     area
 }
 
-pub fn help(frame: &mut Frame, _app: &App) {
-    let mut lines = Vec::new();
-    for (context, heading) in [
-        (Context::List, "Request list"),
-        (Context::Detail, "Detail pane"),
-        (Context::Global, "Everywhere"),
-    ] {
-        lines.push(Line::styled(heading, theme::title()));
-        for b in BINDINGS.iter().filter(|b| b.context == context) {
-            let keys: Vec<String> = b.keys.iter().map(key_name).collect();
-            lines.push(Line::from(vec![
+/// The key list, as wide as its longest line and, on a screen too short
+/// for it, scrolled by `scroll` lines (clamped by the state to what hides).
+pub fn help(frame: &mut Frame, scroll: u16) {
+    let lines: Vec<Line> = help_lines()
+        .into_iter()
+        .map(|line| match line {
+            HelpLine::Heading(heading) => Line::styled(heading, theme::title()),
+            HelpLine::Key { keys, help } => Line::from(vec![
                 Span::styled(
-                    format!("  {:<14}", keys.join(" ")),
+                    format!("  {keys:<14}"),
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
-                Span::raw(b.help),
-            ]));
-        }
-        lines.push(Line::raw(""));
-    }
-    lines.push(Line::from(vec![
-        Span::styled(
-            format!("  {:<14}", "mouse"),
-            Style::new().add_modifier(Modifier::BOLD),
-        ),
-        Span::raw("click selects a row or a tab, wheel scrolls"),
-    ]));
-    lines.push(Line::styled("  any key closes this help", theme::dim()));
-    let height = (lines.len() as u16 + 2).min(frame.area().height);
-    let area = centered(frame, 64.min(frame.area().width), height);
+                Span::raw(help),
+            ]),
+            HelpLine::Blank => Line::raw(""),
+        })
+        .collect();
+    let screen = frame.area();
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+    // Borders and a column of margin on the right.
+    let width = u16::try_from(widest + 3)
+        .unwrap_or(u16::MAX)
+        .min(screen.width);
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let closing = if height > screen.height {
+        " j/k scroll · any other key closes "
+    } else {
+        " any key closes "
+    };
+    let area = centered(frame, width, height.min(screen.height));
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines).block(
+        Paragraph::new(lines).scroll((scroll, 0)).block(
             Block::new()
                 .borders(Borders::ALL)
-                .title(Span::styled(" Keys ", theme::title())),
+                .title(Span::styled(" Keys ", theme::title()))
+                .title_bottom(Span::styled(closing, theme::dim())),
         ),
         area,
     );
-}
-
-fn key_name(code: &crossterm::event::KeyCode) -> String {
-    use crossterm::event::KeyCode as K;
-    match code {
-        K::Char(' ') => "Space".into(),
-        K::Char(c) => c.to_string(),
-        K::Up => "↑".into(),
-        K::Down => "↓".into(),
-        K::Left => "←".into(),
-        K::Right => "→".into(),
-        K::PageUp => "PgUp".into(),
-        K::PageDown => "PgDn".into(),
-        K::BackTab => "S-Tab".into(),
-        other => other.to_string(),
-    }
 }
 
 pub fn copy_menu(frame: &mut Frame) {
