@@ -158,6 +158,9 @@ impl Config {
                 path: path.clone(),
                 error,
             },
+            ConfigError::Invalid(why) => {
+                ConfigError::Invalid(format!("config file {}: {why}", path.display()))
+            }
             other => other,
         })?;
         Ok((config, Some(path)))
@@ -206,6 +209,15 @@ impl Config {
         if let Some(url) = &self.forward {
             crate::resend::parse_url(url)
                 .map_err(|e| ConfigError::Invalid(format!("forward: {e}")))?;
+        }
+        let providers = self.secrets.keys().map(|name| ("[secrets]", name)).chain(
+            self.routes
+                .iter()
+                .filter_map(|r| Some(("[[routes]]", r.provider.as_ref()?))),
+        );
+        for (section, name) in providers {
+            name.parse::<crate::signature::ProviderId>()
+                .map_err(|e| ConfigError::Invalid(format!("{section}: {e}")))?;
         }
         if self.header_timeout == 0 || self.body_timeout == 0 || self.forward_timeout == 0 {
             return Err(ConfigError::Invalid(
@@ -366,6 +378,31 @@ mod tests {
         assert!(Config::parse("[response]\nstatus = 1000").is_err());
         assert!(Config::parse("[response.headers]\n\"bad name\" = \"x\"").is_err());
         assert!(Config::parse("body_timeout = 0").is_err());
+    }
+
+    #[test]
+    fn a_bad_value_is_named_with_its_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("hookscope.toml");
+        for (text, names) in [
+            (
+                "[secrets]\nnope = \"x\"",
+                "[secrets]: unknown provider 'nope'",
+            ),
+            (
+                "[[routes]]\npath = \"/a\"\nprovider = \"nope\"",
+                "[[routes]]: unknown provider 'nope'",
+            ),
+            ("body_timeout = 0", "timeouts must be at least 1 second"),
+        ] {
+            std::fs::write(&path, text).expect("write");
+            let err = Config::load(Some(&path)).expect_err(text).to_string();
+            assert!(
+                err.starts_with(&format!("config file {}: ", path.display()))
+                    && err.contains(names),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -257,6 +257,19 @@ fn a_failed_export_leaves_an_earlier_file_as_it_was() {
     );
     assert_eq!(std::fs::read(&path).expect("read"), b"earlier export");
 
+    // A directory that is not there gets the system's reason, and no
+    // temporary name.
+    let nowhere = dir.path().join("no-such-dir");
+    let missing_dir = export(&db, &nowhere.join("x.har"), &[]);
+    assert!(!missing_dir.status.success());
+    assert_eq!(
+        text(&missing_dir.stderr).trim_end(),
+        format!(
+            "hookscope: cannot write in {}: No such file or directory (os error 2)",
+            nowhere.display()
+        )
+    );
+
     // The name is checked first: no capture file is needed to be told.
     let unknown = export(
         &dir.path().join("missing.sqlite3"),

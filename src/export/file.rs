@@ -25,7 +25,12 @@ pub fn write_file(
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let tmp = tempfile::NamedTempFile::new_in(dir)
+    // Asked first for the system's reason alone: tempfile's errors add the
+    // temporary name they failed on, which means nothing to the user.
+    let writable = rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK;
+    let tmp = rustix::fs::accessat(rustix::fs::CWD, dir, writable, rustix::fs::AtFlags::EACCESS)
+        .map_err(std::io::Error::from)
+        .and_then(|()| tempfile::NamedTempFile::new_in(dir))
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     let mut out = BufWriter::new(tmp.as_file());
     let written = write_all(reader, filter, format, redact, &mut out)
