@@ -170,6 +170,30 @@ fn an_unchanged_resend_is_byte_identical_and_stored_as_an_attempt() {
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0].kind, "resend");
     assert_eq!(attempts[0].response_status, Some(200));
+
+    // `show` lists it too, in words and in JSON.
+    let show = |extra: &[&str]| {
+        let out = bin()
+            .args(["show", "1", "--db"])
+            .arg(&db)
+            .args(extra)
+            .output()
+            .expect("show");
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = show(&[]);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("  #1 resend  "))
+        .unwrap_or_else(|| panic!("an attempts line: {text}"));
+    assert!(
+        line.contains(&format!("PUT {} → 200 in ", app.url("/hooks/bin?b=2&a=1"))),
+        "{line}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&show(&["--json"])).expect("JSON");
+    assert_eq!(json["attempts"][0]["kind"], "resend");
+    assert_eq!(json["attempts"][0]["response"]["status"], 200);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use crate::cli::ShowArgs;
 use crate::export;
 use crate::human;
-use crate::model::{RequestDetail, RequestId};
+use crate::model::{Attempt, RequestDetail, RequestId};
 use crate::sanitize::{visible, visible_bytes, visible_multiline};
 use crate::store::Reader;
 
@@ -28,12 +28,15 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<ExitCode> {
             out.write_all(&raw)?;
         }
     } else if args.json {
-        export::write_json(&mut out, &export::detail_json(&detail), true)?;
+        let mut json = export::detail_json(&detail);
+        json["attempts"] = export::attempts_json(&reader.attempts(detail.summary.id)?);
+        export::write_json(&mut out, &json, true)?;
         writeln!(out)?;
     } else if args.curl {
         writeln!(out, "{}", export::to_curl(&detail))?;
     } else {
         write_readable(&mut out, &detail)?;
+        write_attempts(&mut out, &reader.attempts(detail.summary.id)?)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -91,4 +94,33 @@ fn write_readable(out: &mut impl Write, detail: &RequestDetail) -> std::io::Resu
         (None, Some(status)) => writeln!(out, "signature: {}", visible(status)),
         _ => Ok(()),
     }
+}
+
+/// One line per resend, forward or send of the request, oldest first.
+fn write_attempts(out: &mut impl Write, attempts: &[Attempt]) -> std::io::Result<()> {
+    if attempts.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nattempts:")?;
+    for a in attempts {
+        let outcome = match (&a.error, a.response_status) {
+            (Some(e), _) => format!("error: {}", visible(e)),
+            (None, Some(status)) => status.to_string(),
+            (None, None) => "no answer".to_owned(),
+        };
+        let took = a
+            .duration_us
+            .map(|us| format!(" in {:.1} ms", us as f64 / 1000.0))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  #{} {}  {}  {} {} → {outcome}{took}",
+            a.id,
+            visible(&a.kind),
+            human::datetime(a.started_at_us),
+            visible(&a.method),
+            visible(&a.url)
+        )?;
+    }
+    Ok(())
 }

@@ -11,7 +11,7 @@ use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 use serde_json::{Value, json};
 
 use crate::human;
-use crate::model::RequestDetail;
+use crate::model::{Attempt, RequestDetail};
 use crate::sanitize;
 
 /// Writes `value` as JSON on one line, or indented when `pretty`. Besides
@@ -123,6 +123,33 @@ pub fn detail_json(detail: &RequestDetail) -> Value {
             "body": bytes_json(&detail.answer.body),
         },
     })
+}
+
+/// A request's resends, forwards and sends, oldest first: where each went
+/// and what came back.
+pub fn attempts_json(attempts: &[Attempt]) -> Value {
+    Value::Array(
+        attempts
+            .iter()
+            .map(|a| {
+                json!({
+                    "id": a.id,
+                    "kind": a.kind,
+                    "method": a.method,
+                    "url": a.url,
+                    "started_at": human::rfc3339(a.started_at_us),
+                    "started_at_us": a.started_at_us,
+                    "duration_us": a.duration_us,
+                    "response": a.response_status.map(|status| json!({
+                        "status": status,
+                        "headers": headers_json(&a.response_headers),
+                        "body": bytes_json(&a.response_body),
+                    })),
+                    "error": a.error,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// `[[name, value], ...]`, order and duplicates kept.

@@ -14,7 +14,7 @@ mod redact;
 pub use curl::to_curl;
 pub use file::{check_format, write_file};
 pub use har::{HAR_TAIL, har_entry, har_head};
-pub use json::{detail_json, json_text, write_json};
+pub use json::{attempts_json, detail_json, json_text, write_json};
 pub use markdown::to_markdown;
 pub use raw::{dechunk, host_of, is_chunked, to_http1};
 pub use redact::{REDACTED, redact};
