@@ -18,6 +18,8 @@ const EVENT_HEADERS: &[&str] = &[
 /// Bodies larger than this are not parsed just to find an event name.
 const MAX_PARSE: usize = 1 << 20;
 
+/// The event a request names in a header, or else in its JSON body,
+/// decompressed first when it was sent with a Content-Encoding.
 pub fn event_type(headers: &[(String, Vec<u8>)], body: &[u8]) -> Option<String> {
     EVENT_HEADERS
         .iter()
@@ -26,6 +28,15 @@ pub fn event_type(headers: &[(String, Vec<u8>)], body: &[u8]) -> Option<String> 
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
         .or_else(|| from_json(body))
+        .or_else(|| {
+            header_value(headers, "content-encoding")?;
+            let decoded =
+                crate::content_encoding::decode(headers, body, MAX_PARSE, &mut Vec::new());
+            if decoded.applied.is_empty() {
+                return None;
+            }
+            from_json(&decoded.bytes)
+        })
 }
 
 /// The top-level fields that name an event, filled in as the body is scanned.
@@ -240,6 +251,26 @@ fn from_json(body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_compressed_body_is_read_for_its_event_too() {
+        use crate::content_encoding::tests::{brotli, gzip};
+        let json = br#"{"type":"invoice.paid","id":"evt_1"}"#;
+        for (encoding, body) in [("gzip", gzip(json)), ("br", brotli(json))] {
+            let headers = vec![("content-encoding".to_owned(), encoding.as_bytes().to_vec())];
+            assert_eq!(
+                event_type(&headers, &body).as_deref(),
+                Some("invoice.paid"),
+                "{encoding}"
+            );
+        }
+        let unlabelled = gzip(json);
+        assert_eq!(
+            event_type(&[], &unlabelled),
+            None,
+            "only what the sender labels"
+        );
+    }
     use proptest::prelude::*;
 
     fn h(name: &str, value: &str) -> (String, Vec<u8>) {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clipboard;
 mod cmd;
 pub mod config;
+mod content_encoding;
 pub mod delivery;
 pub mod export;
 pub mod filter;

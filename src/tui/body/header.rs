@@ -9,15 +9,6 @@ pub fn first(headers: &[(String, Vec<u8>)], name: &str) -> Option<String> {
         .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
 }
 
-/// Every header named `name`, in order, as lossy text.
-pub fn all(headers: &[(String, Vec<u8>)], name: &str) -> Vec<String> {
-    headers
-        .iter()
-        .filter(|(n, _)| n.trim().eq_ignore_ascii_case(name))
-        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
-        .collect()
-}
-
 /// A parsed media type: lower-cased `type/subtype` and its parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MediaType {
@@ -154,7 +145,6 @@ mod tests {
             first(&headers, "content-type").as_deref(),
             Some("text/plain")
         );
-        assert_eq!(all(&headers, "Content-Encoding"), vec!["gzip", "br"]);
     }
 
     #[test]

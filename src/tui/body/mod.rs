@@ -2,7 +2,6 @@
 //! Content-Encoding, then shows JSON, forms, multipart, text or a hex dump.
 //! The stored bytes never change; everything here is for display only.
 
-mod decode;
 mod form;
 mod header;
 mod hex;
@@ -67,7 +66,7 @@ pub struct RenderedBody {
 /// bytes, in order. Pure and deterministic; O(n) in the body size.
 pub fn render(headers: &[(String, Vec<u8>)], body: &[u8], opts: &BodyOptions) -> RenderedBody {
     let mut notes = Vec::new();
-    let decoded = decode::decode(headers, body, opts.max_decoded, &mut notes);
+    let decoded = crate::content_encoding::decode(headers, body, opts.max_decoded, &mut notes);
     let data: &[u8] = &decoded.bytes;
     let size = if decoded.applied.is_empty() {
         human_size(data.len())
@@ -227,15 +226,5 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// `512 B`, `4.0 KiB`, `12.3 MiB`.
 fn human_size(n: usize) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if n < 1024 {
-        return format!("{n} B");
-    }
-    let mut value = n as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
+    crate::human::size(n as u64)
 }

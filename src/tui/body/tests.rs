@@ -1,8 +1,6 @@
 //! Snapshot and behaviour tests for `render`. Snapshot files are named
 //! without the module path so they keep working when the module moves.
 
-use std::io::Write;
-
 use ratatui::style::Modifier;
 
 use super::*;
@@ -14,26 +12,7 @@ pub(super) fn headers(pairs: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-pub(super) fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(data).unwrap();
-    enc.finish().unwrap()
-}
-
-pub(super) fn zlib(data: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(data).unwrap();
-    enc.finish().unwrap()
-}
-
-pub(super) fn brotli(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    {
-        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
-        w.write_all(data).unwrap();
-    }
-    out
-}
+pub(super) use crate::content_encoding::tests::{brotli, gzip, zlib};
 
 /// Kind, summary, notes and the lines as plain text.
 fn plain(r: &RenderedBody) -> String {

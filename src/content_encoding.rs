@@ -1,12 +1,12 @@
-//! Content-Encoding decoding for display (gzip, deflate, br), undoing a
-//! chain of encodings in reverse order with a cap against decompression bombs.
+//! Content-Encoding decoding (gzip, deflate, br), for display and for
+//! finding an event type, undoing a chain of encodings in reverse order with
+//! a cap against decompression bombs.
 
 use std::borrow::Cow;
 use std::io::Read;
 
 use flate2::read::{DeflateDecoder, MultiGzDecoder, ZlibDecoder};
 
-use super::header;
 use crate::sanitize::owned;
 
 /// Bytes to display and the encodings that were undone to get them.
@@ -26,9 +26,11 @@ pub fn decode<'a>(
     max: usize,
     notes: &mut Vec<String>,
 ) -> Decoded<'a> {
-    let codings: Vec<String> = header::all(headers, "content-encoding")
+    let codings: Vec<String> = headers
         .iter()
-        .flat_map(|v| v.split(','))
+        .filter(|(n, _)| n.trim().eq_ignore_ascii_case("content-encoding"))
+        .map(|(_, v)| String::from_utf8_lossy(v))
+        .flat_map(|v| v.split(',').map(str::to_owned).collect::<Vec<_>>())
         .map(|c| c.trim().to_ascii_lowercase())
         .filter(|c| !c.is_empty() && c != "identity")
         .collect();
@@ -139,14 +141,34 @@ fn cap_size(n: usize) -> String {
             return format!("{} {unit}", n / size);
         }
     }
-    super::human_size(n)
+    crate::human::size(n as u64)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::tests::{brotli, gzip};
+pub(crate) mod tests {
     use super::*;
     use std::io::Write;
+
+    pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    pub(crate) fn zlib(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    pub(crate) fn brotli(data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+            w.write_all(data).unwrap();
+        }
+        out
+    }
 
     fn headers(encoding: &str) -> Vec<(String, Vec<u8>)> {
         vec![("Content-Encoding".to_owned(), encoding.as_bytes().to_vec())]
@@ -167,6 +189,19 @@ mod tests {
         assert_eq!(&d.bytes[..], b"hello");
         assert_eq!(d.applied, vec!["gzip", "br"]);
         assert_eq!(notes, vec!["decoded from gzip, br for display"]);
+    }
+
+    #[test]
+    fn every_content_encoding_header_counts_whatever_its_case() {
+        let body = brotli(&gzip(b"hello"));
+        let headers = vec![
+            ("content-encoding".to_owned(), b"gzip".to_vec()),
+            ("Content-Type".to_owned(), b"text/plain".to_vec()),
+            ("CONTENT-ENCODING".to_owned(), b"br".to_vec()),
+        ];
+        let d = decode(&headers, &body, 1 << 20, &mut Vec::new());
+        assert_eq!(&d.bytes[..], b"hello");
+        assert_eq!(d.applied, vec!["gzip", "br"]);
     }
 
     #[test]
