@@ -442,6 +442,23 @@ fn an_error_names_its_cause_once() {
 }
 
 #[test]
+fn a_capture_file_in_a_directory_that_is_not_there_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("typo").join("c.sqlite3");
+    let out = run(&["listen", "--headless", "--port", "0"], &db);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot open {}: No such file or directory",
+            db.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("typo").exists(), "no directory made");
+}
+
+#[test]
 fn a_capture_file_that_cannot_be_created_gets_the_systems_reason() {
     // Nobody, root included, can create a file in /proc.
     let db = std::path::Path::new("/proc/hookscope-test.sqlite3");

@@ -31,7 +31,11 @@ const PAGE_SIZE: i64 = 8192;
 /// Opens (creating if needed) a capture file for writing, after checking it is
 /// ours and not from a newer hookscope; migrates it to the current schema.
 pub fn open_write(path: &Path) -> Result<Connection, StoreError> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    // The default file's directory is made on first use; one given with
+    // `--db` must exist, so that a typo does not build a tree of them.
+    if path == default_path()
+        && let Some(dir) = path.parent()
+    {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(path, e))?;
     }
     check_openable(path, true)?;
