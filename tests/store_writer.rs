@@ -160,8 +160,9 @@ fn holds_lock(path: &std::path::Path) -> bool {
 /// and Python's module do), while the writer keeps committing into the
 /// deleted file: rows answered as stored would be lost. Closing any
 /// descriptor of the file drops every POSIX lock the process holds on it,
-/// so nothing beside SQLite may open the file while the writer runs: not
-/// the UI opening its readers, not the checkpointer, not other processes.
+/// so nothing in this process but SQLite may open the file while the
+/// writer runs: not the UI opening its readers, nor the checkpointer. Other
+/// processes reading and adding to the file meanwhile leave the lock held.
 #[tokio::test]
 async fn the_writers_lock_on_the_file_holds_while_readers_come_and_go() {
     let dir = tempfile::tempdir().expect("tempdir");
