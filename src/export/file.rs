@@ -28,7 +28,7 @@ pub fn write_file(
     // Asked first for the system's reason alone: tempfile's errors add the
     // temporary name they failed on, which means nothing to the user.
     let writable = rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK;
-    let tmp = rustix::fs::accessat(rustix::fs::CWD, dir, writable, rustix::fs::AtFlags::EACCESS)
+    let tmp = rustix::fs::access(dir, writable)
         .map_err(std::io::Error::from)
         .and_then(|()| tempfile::NamedTempFile::new_in(dir))
         .with_context(|| format!("cannot write in {}", dir.display()))?;

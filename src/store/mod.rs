@@ -146,7 +146,7 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 /// writer. A file to write that is not there yet is created, as SQLite
 /// would: no lock can be held on a file this call made.
 fn check_openable(path: &Path, write: bool) -> Result<(), StoreError> {
-    use rustix::fs::{Access, AtFlags, CWD, accessat};
+    use rustix::fs::Access;
     let cannot = |error| StoreError::CannotOpen {
         path: path.to_path_buf(),
         error,
@@ -177,8 +177,11 @@ fn check_openable(path: &Path, write: bool) -> Result<(), StoreError> {
     } else {
         Access::READ_OK
     };
-    // As the effective user, the one who opens it.
-    accessat(CWD, path, access, AtFlags::EACCESS).map_err(|e| cannot(e.into()))
+    // `access` asks for the real user, who is also the effective one
+    // (hookscope is never setuid). Asking for the effective user would take
+    // `faccessat2`, which older kernels lack and some container seccomp
+    // profiles refuse with EPERM.
+    rustix::fs::access(path, access).map_err(|e| cannot(e.into()))
 }
 
 /// The file's identity on disk, used to notice that it was deleted or
