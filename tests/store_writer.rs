@@ -3,10 +3,13 @@
 //! and `closing` ends the writer even while handles are still held (a
 //! connection past its grace time keeps one).
 
+mod common;
+
 use std::future::Future;
 use std::task::{Context, Waker};
 use std::time::Duration;
 
+use common::holds_lock;
 use hookscope::model::{AnswerTemplate, NewRequest};
 use hookscope::store::{StoreError, Stored, Writer, WriterTask};
 use tokio::sync::{mpsc, oneshot};
@@ -137,23 +140,6 @@ fn elsewhere(args: &[&std::ffi::OsStr]) {
     );
 }
 
-/// Whether this process holds a POSIX lock on `path` (Linux lists them all
-/// in /proc/locks: `1: POSIX ADVISORY READ PID MAJ:MIN:INODE START END`).
-fn holds_lock(path: &std::path::Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let inode = format!(":{}", std::fs::metadata(path).expect("exists").ino());
-    let pid = std::process::id().to_string();
-    std::fs::read_to_string("/proc/locks")
-        .expect("/proc/locks")
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>())
-        .any(|f| {
-            f.get(1) == Some(&"POSIX")
-                && f.get(4) == Some(&pid.as_str())
-                && f.get(5).is_some_and(|d| d.ends_with(&inode))
-        })
-}
-
 /// SQLite keeps a lock on the capture file while a connection is open; a
 /// process that closes a connection and finds no other lock takes itself
 /// for the last user, folds the WAL in and deletes it (the `sqlite3` shell
@@ -174,11 +160,14 @@ async fn the_writers_lock_on_the_file_holds_while_readers_come_and_go() {
         .store(request(1, b"{}".to_vec()))
         .await
         .expect("stored");
-    assert!(holds_lock(&db), "a connection holds its lock");
+    assert!(
+        holds_lock(std::process::id(), &db),
+        "a connection holds its lock"
+    );
 
     let reader = hookscope::store::Reader::open(&db).expect("reader opens");
     assert!(
-        holds_lock(&db),
+        holds_lock(std::process::id(), &db),
         "opening a reader dropped the writer's lock"
     );
     drop(reader);
@@ -201,7 +190,10 @@ async fn the_writers_lock_on_the_file_holds_while_readers_come_and_go() {
             .await
             .expect("stored");
     }
-    assert!(holds_lock(&db), "checkpointing dropped the writer's lock");
+    assert!(
+        holds_lock(std::process::id(), &db),
+        "checkpointing dropped the writer's lock"
+    );
     drop(handle);
     writer.finish();
 }

@@ -65,6 +65,18 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// The process the pane runs (`hookscope`, a child of the pane's shell).
+    fn hookscope_pid(&self) -> u32 {
+        let shell = self.run(&["display-message", "-p", "-t", "main", "#{pane_pid}"]);
+        let shell = shell.trim();
+        std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .expect("the shell's children")
+            .split_whitespace()
+            .next()
+            .and_then(|pid| pid.parse().ok())
+            .expect("hookscope runs in the pane")
+    }
+
     fn screen(&self) -> String {
         self.run(&["capture-pane", "-p", "-t", "main"])
     }
@@ -154,6 +166,12 @@ fn capture_inspect_filter_and_quit_in_a_real_terminal() {
             && s.contains("/health")
             && s.contains("3 requests")
     });
+    // With the UI's readers open beside the writer, the process still holds
+    // its lock on the file, so another tool closing it cannot delete the WAL.
+    assert!(
+        common::holds_lock(tmux.hookscope_pid(), &db),
+        "the listener dropped its lock on the capture file"
+    );
 
     // Newest first and followed: /health is selected; two down is /hooks/alpha.
     tmux.keys(&["j", "j", "3"]);

@@ -404,3 +404,20 @@ pub fn split_request(raw: &[u8]) -> (Vec<String>, Vec<u8>) {
         .collect();
     (head, raw[end..].to_vec())
 }
+
+/// Whether process `pid` holds a POSIX lock on `path` (Linux lists them all
+/// in /proc/locks: `1: POSIX ADVISORY READ PID MAJ:MIN:INODE START END`).
+pub fn holds_lock(pid: u32, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let inode = format!(":{}", std::fs::metadata(path).expect("exists").ino());
+    let pid = pid.to_string();
+    std::fs::read_to_string("/proc/locks")
+        .expect("/proc/locks")
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .any(|f| {
+            f.get(1) == Some(&"POSIX")
+                && f.get(4) == Some(&pid.as_str())
+                && f.get(5).is_some_and(|d| d.ends_with(&inode))
+        })
+}
