@@ -76,6 +76,9 @@ pub struct CompletionsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 when the answer is 2xx, as providers count a delivery; 1 otherwise."
+)]
 pub struct ResendArgs {
     /// Id of the request (see `hookscope ls`)
     pub id: i64,
@@ -103,6 +106,9 @@ pub struct ResendArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 when the last attempt is answered 2xx, as providers count a delivery; 1 otherwise."
+)]
 pub struct SendArgs {
     /// Sample name (see --list) or a sample JSON file
     #[arg(required_unless_present = "list")]
