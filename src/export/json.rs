@@ -16,9 +16,9 @@ use crate::sanitize;
 
 /// Writes `value` as JSON on one line, or indented when `pretty`. Besides
 /// what JSON escapes anyway, DEL, C1 controls and bidi controls, which
-/// serde_json leaves as they are, are written as `\uXXXX`: the value is the
-/// same, and no payload reaches a terminal that shows the text as a
-/// control sequence (U+009B is CSI) or reordered.
+/// serde_json leaves as they are, are written as JSON escapes (`\u009b`):
+/// the value is the same, and no payload reaches a terminal that shows the
+/// text as a control sequence (U+009B is CSI) or reordered.
 pub fn write_json(out: &mut impl Write, value: &impl Serialize, pretty: bool) -> io::Result<()> {
     if pretty {
         let mut ser =
