@@ -251,26 +251,6 @@ fn from_json(body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_compressed_body_is_read_for_its_event_too() {
-        use crate::content_encoding::tests::{brotli, gzip};
-        let json = br#"{"type":"invoice.paid","id":"evt_1"}"#;
-        for (encoding, body) in [("gzip", gzip(json)), ("br", brotli(json))] {
-            let headers = vec![("content-encoding".to_owned(), encoding.as_bytes().to_vec())];
-            assert_eq!(
-                event_type(&headers, &body).as_deref(),
-                Some("invoice.paid"),
-                "{encoding}"
-            );
-        }
-        let unlabelled = gzip(json);
-        assert_eq!(
-            event_type(&[], &unlabelled),
-            None,
-            "only what the sender labels"
-        );
-    }
     use proptest::prelude::*;
 
     fn h(name: &str, value: &str) -> (String, Vec<u8>) {
@@ -445,5 +425,25 @@ mod tests {
         assert_eq!(event_type(&[], br#"{"id":1}"#), None);
         assert_eq!(event_type(&[], b"{not json"), None);
         assert_eq!(event_type(&[], b"\xff\xfe"), None);
+    }
+
+    #[test]
+    fn a_compressed_body_is_read_for_its_event_too() {
+        use crate::content_encoding::tests::{brotli, gzip};
+        let json = br#"{"type":"invoice.paid","id":"evt_1"}"#;
+        for (encoding, body) in [("gzip", gzip(json)), ("br", brotli(json))] {
+            let headers = vec![("content-encoding".to_owned(), encoding.as_bytes().to_vec())];
+            assert_eq!(
+                event_type(&headers, &body).as_deref(),
+                Some("invoice.paid"),
+                "{encoding}"
+            );
+        }
+        let unlabelled = gzip(json);
+        assert_eq!(
+            event_type(&[], &unlabelled),
+            None,
+            "only what the sender labels"
+        );
     }
 }
