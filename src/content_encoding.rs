@@ -29,9 +29,8 @@ pub fn decode<'a>(
     let codings: Vec<String> = headers
         .iter()
         .filter(|(n, _)| n.trim().eq_ignore_ascii_case("content-encoding"))
-        .map(|(_, v)| String::from_utf8_lossy(v))
-        .flat_map(|v| v.split(',').map(str::to_owned).collect::<Vec<_>>())
-        .map(|c| c.trim().to_ascii_lowercase())
+        .flat_map(|(_, v)| v.split(|b| *b == b','))
+        .map(|c| String::from_utf8_lossy(c).trim().to_ascii_lowercase())
         .filter(|c| !c.is_empty() && c != "identity")
         .collect();
     let raw = Decoded {

@@ -110,7 +110,11 @@ fn write_attempts(out: &mut impl Write, attempts: &[Attempt]) -> std::io::Result
         };
         let took = a
             .duration_us
-            .map(|us| format!(" in {:.1} ms", us as f64 / 1000.0))
+            .and_then(|us| u64::try_from(us).ok())
+            .map(|us| {
+                let took = std::time::Duration::from_micros(us);
+                format!(" in {}", crate::resend::human_duration(took))
+            })
             .unwrap_or_default();
         writeln!(
             out,
