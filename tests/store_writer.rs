@@ -197,3 +197,53 @@ async fn the_writers_lock_on_the_file_holds_while_readers_come_and_go() {
     drop(handle);
     writer.finish();
 }
+
+/// A listening UI learns of its own rows from the writer's events; rows
+/// another process adds (an import, a second listener) reach it only if the
+/// writer notices that someone else committed, which its own commits never
+/// count as.
+#[tokio::test]
+async fn the_writer_reports_commits_made_by_another_process_and_not_its_own() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("captures.sqlite3");
+    let har = dir.path().join("one.har");
+    let (events, mut seen) = mpsc::unbounded_channel();
+    let (writer, handle) = Writer::start(&db, events).expect("store opens");
+    for n in 1..=50 {
+        handle
+            .store(request(n, b"{}".to_vec()))
+            .await
+            .expect("stored");
+    }
+    // Long enough for several looks at the file (every 300 ms) to pass.
+    let quiet = tokio::time::Instant::now() + Duration::from_secs(1);
+    while let Ok(Some(event)) = tokio::time::timeout_at(quiet, seen.recv()).await {
+        assert!(
+            !matches!(event, hookscope::store::StoreEvent::ChangedElsewhere),
+            "its own commits are not someone else's"
+        );
+    }
+
+    elsewhere(&[
+        "export".as_ref(),
+        har.as_ref(),
+        "--db".as_ref(),
+        db.as_ref(),
+    ]);
+    elsewhere(&[
+        "import".as_ref(),
+        har.as_ref(),
+        "--db".as_ref(),
+        db.as_ref(),
+    ]);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match tokio::time::timeout_at(deadline, seen.recv()).await {
+            Ok(Some(hookscope::store::StoreEvent::ChangedElsewhere)) => break,
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => panic!("the import was never noticed"),
+        }
+    }
+    drop(handle);
+    writer.finish();
+}

@@ -169,6 +169,50 @@ fn following_shows_new_captures_and_not_following_keeps_the_selection() {
 }
 
 #[test]
+fn another_process_writing_rereads_the_window_and_keeps_the_selection() {
+    let (mut app, _) = listening();
+    window(&mut app, rows(5, 1), Placement::Replace);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.selected_row().map(|r| r.id), Some(RequestId(3)));
+
+    // A second listener's row 4 sits below our newest, 5: only a full
+    // re-read finds it.
+    let effects = app.update(Msg::FileChanged);
+    assert_eq!(loads(&effects), [(None, Dir::Older, Placement::Refresh)]);
+    let mut fresh = rows(6, 1);
+    fresh[1].target = "/from-elsewhere".into();
+    window(&mut app, fresh, Placement::Refresh);
+    assert_eq!(app.rows.len(), 6);
+    assert_eq!(app.rows[1].target, "/from-elsewhere");
+    assert_eq!(
+        app.selected_row().map(|r| r.id),
+        Some(RequestId(3)),
+        "the selection stays on its request"
+    );
+}
+
+#[test]
+fn captures_committed_while_a_window_loads_are_read_again_once_it_lands() {
+    let (mut app, _) = listening();
+    window(&mut app, rows(3, 1), Placement::Replace);
+    key(&mut app, KeyCode::Char('g'));
+    app.update(Msg::FileChanged);
+    assert!(app.loading);
+    // Committed after the store read the window, reported before it landed.
+    app.update(Msg::Captured(vec![row(4)]));
+    let effects = window(&mut app, rows(3, 1), Placement::Refresh);
+    assert_eq!(
+        loads(&effects),
+        [(None, Dir::Older, Placement::Refresh)],
+        "row 4 is looked for again"
+    );
+    let effects = window(&mut app, rows(4, 1), Placement::Refresh);
+    assert!(loads(&effects).is_empty(), "and then it rests");
+    assert_eq!(app.rows[0].id, RequestId(4));
+}
+
+#[test]
 fn replies_for_old_queries_and_other_requests_are_dropped() {
     let (mut app, _) = listening();
     let stale = app.generation.wrapping_sub(1);

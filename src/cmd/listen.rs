@@ -203,7 +203,10 @@ async fn print_events(
                         text.push('\n');
                     }
                 }
-                StoreEvent::Deleted(_) | StoreEvent::Reverified(_) | StoreEvent::Attempted(_) => {}
+                StoreEvent::Deleted(_)
+                | StoreEvent::Reverified(_)
+                | StoreEvent::Attempted(_)
+                | StoreEvent::ChangedElsewhere => {}
                 StoreEvent::Failed(reason) => {
                     eprintln!("error: could not store requests (answered 503): {reason}");
                 }

@@ -7,6 +7,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, params};
 use tokio::sync::{mpsc, oneshot};
@@ -22,6 +23,8 @@ use crate::model::{
 const QUEUE_DEPTH: usize = 1024;
 /// Upper bound of requests per transaction, so one commit never stalls long.
 const MAX_BATCH: usize = 512;
+/// How often the writer looks for commits made by another process.
+const WATCH_EVERY: Duration = Duration::from_millis(300);
 
 /// What the writer tells the rest of the program after each commit.
 #[derive(Clone, Debug)]
@@ -33,6 +36,9 @@ pub enum StoreEvent {
     Attempted(RequestId),
     /// A batch could not be stored; its senders were answered 503.
     Failed(String),
+    /// Another process committed to the file (an import, a second listener,
+    /// `verify --db`), so what was read from it before may be stale.
+    ChangedElsewhere,
 }
 
 /// The outcome for one request: its id and the answer to send.
@@ -220,6 +226,8 @@ impl WriterTask {
             file_id,
             events,
             checkpointer,
+            data_version: None,
+            next_watch: Instant::now(),
         };
         Ok((WriterTask { state, tasks }, WriterHandle { jobs: jobs_tx }))
     }
@@ -252,6 +260,7 @@ impl Writer {
     ) -> Result<(Writer, WriterHandle), StoreError> {
         let (task, handle) = WriterTask::open(path, events)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
             .build()
             .map_err(|e| StoreError::io(path, e))?;
         let thread = std::thread::Builder::new()
@@ -270,22 +279,28 @@ impl Writer {
 }
 
 /// Waits for the next task: `None` once every handle is dropped, or once
-/// `closing` has resolved and what was queued before is taken.
+/// `closing` has resolved and what was queued before is taken. Meanwhile
+/// calls `watch` whenever `watch_at` passes; it returns the next time.
 async fn next_task(
     tasks: &mut mpsc::Receiver<Task>,
-    closing: Pin<&mut impl Future<Output = ()>>,
+    mut closing: Pin<&mut impl Future<Output = ()>>,
     open: &mut bool,
+    mut watch_at: Instant,
+    mut watch: impl FnMut() -> Instant,
 ) -> Option<Task> {
-    if *open {
+    while *open {
+        // Biased, so under load a queued task wins and the timer is never
+        // even registered.
         tokio::select! {
             biased;
             task = tasks.recv() => return task,
-            () = closing => {
+            () = closing.as_mut() => {
                 *open = false;
                 // Senders still alive (a connection past its grace time) get
                 // an error instead of waiting for a commit that never comes.
                 tasks.close();
             }
+            () = tokio::time::sleep_until(watch_at.into()) => watch_at = watch(),
         }
     }
     tasks.recv().await
@@ -310,6 +325,10 @@ struct WriterState {
     file_id: FileId,
     events: mpsc::UnboundedSender<StoreEvent>,
     checkpointer: Checkpointer,
+    /// `PRAGMA data_version` of the write connection, which changes only
+    /// when another connection commits: never for the writer's own commits.
+    data_version: Option<i64>,
+    next_watch: Instant,
 }
 
 impl WriterState {
@@ -323,11 +342,19 @@ impl WriterState {
         loop {
             let first = match pending.take() {
                 Some(task) => task,
-                None => match next_task(&mut tasks, closing.as_mut(), &mut open).await {
-                    Some(task) => task,
-                    None => break,
-                },
+                None => {
+                    let at = self.next_watch;
+                    match next_task(&mut tasks, closing.as_mut(), &mut open, at, || self.watch())
+                        .await
+                    {
+                        Some(task) => task,
+                        None => break,
+                    }
+                }
             };
+            if Instant::now() >= self.next_watch {
+                self.watch();
+            }
             let first = match first {
                 Task::Capture(job) => job,
                 Task::Delete { ids, ack } => {
@@ -377,6 +404,23 @@ impl WriterState {
         // Leave a self-contained file behind: fold the WAL into the database.
         drop(self.checkpointer);
         let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+
+    /// Tells the UI when another process has committed since the last look;
+    /// returns when to look next.
+    fn watch(&mut self) -> Instant {
+        self.next_watch = Instant::now() + WATCH_EVERY;
+        if let Ok(now) = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))
+            && self
+                .data_version
+                .replace(now)
+                .is_some_and(|before| before != now)
+        {
+            let _ = self.events.send(StoreEvent::ChangedElsewhere);
+        }
+        self.next_watch
     }
 
     fn commit(&mut self, batch: &mut Vec<Job>) {

@@ -130,6 +130,7 @@ where
                     StoreEvent::Deleted(ids) => Msg::Deleted(ids),
                     StoreEvent::Reverified(verdicts) => Msg::Reverified(verdicts),
                     StoreEvent::Attempted(id) => Msg::Attempted(id),
+                    StoreEvent::ChangedElsewhere => Msg::FileChanged,
                     StoreEvent::Failed(error) => msg::StoreReply::Failed {
                         what: "storing a request",
                         error,

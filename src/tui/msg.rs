@@ -81,6 +81,9 @@ pub enum Placement {
     Append,
     /// Rows newer than the first one shown.
     Prepend,
+    /// Replaces the list with the newest rows, keeping the selected request
+    /// selected: another process changed the file.
+    Refresh,
 }
 
 #[derive(Debug)]

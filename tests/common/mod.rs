@@ -190,7 +190,10 @@ pub async fn wait_captured(events: &mut mpsc::UnboundedReceiver<StoreEvent>, n: 
             Ok(Some(StoreEvent::Captured(rows))) => seen += rows.len(),
             Ok(Some(StoreEvent::Failed(e))) => panic!("store failed: {e}"),
             Ok(Some(
-                StoreEvent::Deleted(_) | StoreEvent::Reverified(_) | StoreEvent::Attempted(_),
+                StoreEvent::Deleted(_)
+                | StoreEvent::Reverified(_)
+                | StoreEvent::Attempted(_)
+                | StoreEvent::ChangedElsewhere,
             )) => {}
             Ok(None) => panic!("store closed after {seen} of {n}"),
             Err(_) => panic!("only {seen} of {n} captured before the deadline"),

@@ -9,6 +9,7 @@ impl App {
     pub(super) fn captured(&mut self, mut rows: Vec<RequestSummary>) -> Vec<Effect> {
         let added = rows.len() as u64;
         self.total = self.total.map(|t| t + added);
+        self.look_again |= self.loading;
         if !self.filter.is_empty() {
             let mut effects = self.count();
             if self.at_newest {

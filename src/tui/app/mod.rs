@@ -148,6 +148,9 @@ pub struct App {
     pub follow: bool,
     /// Captured while not at the top of the list.
     pub unseen: u64,
+    /// Rows were committed while a window was loading, which may have been
+    /// read before them: look again once it lands.
+    look_again: bool,
     pub focus: Focus,
     pub tab: Tab,
     pub scroll: usize,
@@ -193,6 +196,7 @@ impl App {
             offset: 0,
             follow,
             unseen: 0,
+            look_again: false,
             focus: Focus::List,
             tab: Tab::Overview,
             scroll: 0,
@@ -237,8 +241,11 @@ impl App {
             Msg::Deleted(ids) => self.deleted(&ids),
             Msg::FileChanged => {
                 let mut effects = self.count();
+                // Rows another process wrote can sit below the newest one
+                // shown (ids are given in commit order), and its deletes and
+                // updates touch rows already shown: read the window again.
                 if self.at_newest {
-                    effects.extend(self.load_newer());
+                    effects.extend(self.refresh());
                 }
                 effects
             }

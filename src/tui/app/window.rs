@@ -104,6 +104,16 @@ impl App {
         Vec::new()
     }
 
+    /// Reads the newest rows again, keeping the selection.
+    pub(super) fn refresh(&mut self) -> Vec<Effect> {
+        if self.loading {
+            self.look_again = true;
+            return Vec::new();
+        }
+        self.loading = true;
+        vec![self.window_cmd(None, Dir::Older, Placement::Refresh)]
+    }
+
     pub(super) fn load_newer(&mut self) -> Vec<Effect> {
         if self.loading {
             return Vec::new();
@@ -190,6 +200,20 @@ impl App {
                     self.at_newest = false;
                 }
             }
+            Placement::Refresh => {
+                self.rows = rows;
+                self.at_newest = true;
+                self.at_oldest = !full;
+                if self.follow {
+                    self.selected = 0;
+                    self.offset = 0;
+                } else {
+                    let kept = selected_id.and_then(|id| self.rows.iter().position(|r| r.id == id));
+                    let moved = kept.unwrap_or(0) as isize - self.selected as isize;
+                    self.selected = kept.unwrap_or(0);
+                    self.offset = self.offset.saturating_add_signed(moved);
+                }
+            }
             Placement::Prepend => {
                 self.at_newest = !full;
                 let added = rows.len();
@@ -210,6 +234,9 @@ impl App {
         self.clamp_offset();
         let mut effects = self.want_detail();
         effects.extend(self.fetch_if_near_edge());
+        if std::mem::take(&mut self.look_again) && self.at_newest {
+            effects.extend(self.refresh());
+        }
         effects
     }
 
