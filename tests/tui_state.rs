@@ -510,3 +510,103 @@ fn help_scrolls_with_the_scrolling_keys_when_too_tall_and_closes_on_any_other() 
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(app.mode, Mode::Help { scroll: 0 });
 }
+
+/// The list with request 3 selected and loaded, its body `body`.
+fn showing(body: &[u8]) -> App {
+    let (mut app, _) = listening();
+    window(&mut app, rows(3, 1), Placement::Replace);
+    let mut shown = detail(3);
+    shown.body = body.to_vec();
+    app.update(Msg::Store(StoreReply::Detail {
+        id: RequestId(3),
+        detail: Some(shown),
+        attempts: Vec::new(),
+    }));
+    app
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    app.update(Msg::Input(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    ))))
+}
+
+fn sends(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Send(_)))
+        .count()
+}
+
+#[test]
+fn the_terminal_editor_refuses_bytes_it_would_change_and_points_to_e() {
+    // A gzip body: the text editor would send its bytes as U+FFFD.
+    let mut app = showing(b"\x1f\x8b\x08\x00\xff\xfe");
+    key(&mut app, KeyCode::Char('e'));
+    assert!(app.editor.is_none());
+    match &app.toast {
+        Some(Toast::Error(e)) => assert!(e.contains("press E"), "{e}"),
+        other => panic!("expected an error, got {other:?}"),
+    }
+    let effects = key(&mut app, KeyCode::Char('E'));
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::ExternalEdit { text, .. } if text.ends_with(b"\x1f\x8b\x08\x00\xff\xfe")
+        )),
+        "$EDITOR gets every byte"
+    );
+}
+
+#[test]
+fn a_broken_edit_stays_in_the_terminal_editor() {
+    let mut app = showing(br#"{"a":1}"#);
+    key(&mut app, KeyCode::Char('e'));
+    let editor = app.editor.as_mut().expect("the editor opens");
+    editor.text.move_cursor(ratatui_textarea::CursorMove::Top);
+    editor.text.move_cursor(ratatui_textarea::CursorMove::End);
+    editor.text.insert_str("X");
+    let effects = ctrl(&mut app, 's');
+    assert_eq!(sends(&effects), 0);
+    let editor = app.editor.as_ref().expect("still open, with the edit");
+    assert!(
+        editor.text.lines()[0].ends_with("HTTP/1.1X"),
+        "{:?}",
+        editor.text.lines()
+    );
+    assert!(matches!(&app.toast, Some(Toast::Error(e)) if e.starts_with("not sent")));
+
+    let editor = app.editor.as_mut().expect("open");
+    editor.text.move_cursor(ratatui_textarea::CursorMove::Top);
+    editor.text.move_cursor(ratatui_textarea::CursorMove::End);
+    editor.text.delete_char();
+    assert_eq!(sends(&ctrl(&mut app, 's')), 1, "fixed, it is sent");
+    assert!(app.editor.is_none());
+}
+
+#[test]
+fn an_edit_refused_from_the_external_editor_is_where_the_next_edit_starts() {
+    let mut app = showing(br#"{"a":1}"#);
+    let kept = b"POST nowhere HTTP/1.1\n\nmy careful edit".to_vec();
+    app.update(Msg::EditRefused {
+        id: RequestId(3),
+        text: kept.clone(),
+        error: "line 1: no URL".into(),
+    });
+    assert!(matches!(&app.toast, Some(Toast::Error(e)) if e.contains("your edit is kept")));
+    let effects = key(&mut app, KeyCode::Char('E'));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::ExternalEdit { text, .. } if *text == kept)),
+        "the kept edit, not the capture"
+    );
+    let effects = key(&mut app, KeyCode::Char('E'));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::ExternalEdit { text, .. } if *text == kept)),
+        "kept for one edit only"
+    );
+}

@@ -101,7 +101,13 @@ fn parse_request_line(line: &[u8], number: usize) -> Result<(String, String), Pa
     let parts: Vec<&str> = text.split([' ', '\t']).filter(|p| !p.is_empty()).collect();
     let (method, url) = match parts.as_slice() {
         [method, url] => (*method, *url),
-        [method, url, version] if version.starts_with("HTTP/") => (*method, *url),
+        // The version is not sent (the client picks its own), but a typo
+        // there may be a typo elsewhere too.
+        [
+            method,
+            url,
+            "HTTP/1.0" | "HTTP/1.1" | "HTTP/2" | "HTTP/2.0" | "HTTP/3",
+        ] => (*method, *url),
         [_, _, version] => {
             return Err(error(
                 number,
@@ -261,6 +267,12 @@ mod tests {
         assert_eq!(e.line, 1);
         assert!(e.message.contains("absolute"), "{e}");
         assert!(err(b"POST http://h/ FOO\n").message.contains("'FOO'"));
+        assert!(
+            err(b"POST http://h/ HTTP/1.1X\n")
+                .message
+                .contains("'HTTP/1.1X'")
+        );
+        assert!(err(b"POST http://h/ HTTP/\n").message.contains("'HTTP/'"));
         assert!(err(b"P(ST http://h/\n").message.contains("method"));
         assert!(err(b"POST ftp://h/\n").message.contains("ftp"));
         let e = err(b"POST http://h/\nA: 1\nno colon\n\nbody");

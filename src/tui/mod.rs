@@ -273,7 +273,13 @@ impl Runner {
                 Effect::ExternalEdit { id, text, resign } => {
                     repaint = true;
                     match external_edit(&text) {
-                        Ok(text) => self.send(msg::Outbound::Edited { id, text, resign }),
+                        Ok(text) => match crate::resend::parse_message_file(&text) {
+                            Ok(_) => self.send(msg::Outbound::Edited { id, text, resign }),
+                            Err(e) => {
+                                let error = e.to_string();
+                                let _ = self.msgs.send(Msg::EditRefused { id, text, error });
+                            }
+                        },
                         Err(e) => {
                             let _ = self.msgs.send(Msg::Sent(Err(e)));
                         }

@@ -28,6 +28,13 @@ pub enum Msg {
     Notice(Result<String, String>),
     /// A send finished: what to tell the user.
     Sent(Result<String, String>),
+    /// An edit made in `$EDITOR` is not a request that can be sent: it is
+    /// kept, so the next edit of the request starts from it.
+    EditRefused {
+        id: RequestId,
+        text: Vec<u8>,
+        error: String,
+    },
     /// A resend or forward of this request was stored.
     Attempted(RequestId),
     /// Signatures were re-checked and these verdicts changed.

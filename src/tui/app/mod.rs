@@ -170,6 +170,8 @@ pub struct App {
     /// Where the last export went; the default for the next one.
     pub last_export: String,
     pub editor: Option<Editor>,
+    /// An edit that could not be sent, for the next edit of its request.
+    kept_edit: Option<(RequestId, Vec<u8>)>,
     pub sending: Option<Sending>,
     count_in_flight: bool,
     count_stale: bool,
@@ -211,6 +213,7 @@ impl App {
             redact: true,
             last_export: "hookscope-export.har".to_owned(),
             editor: None,
+            kept_edit: None,
             sending: None,
             count_in_flight: false,
             count_stale: false,
@@ -258,6 +261,7 @@ impl App {
             }
             Msg::Reverified(verdicts) => self.reverified(&verdicts),
             Msg::Sent(result) => self.sent(result),
+            Msg::EditRefused { id, text, error } => self.edit_refused(id, text, error),
             Msg::Attempted(id) => {
                 // Reload the shown request so its Attempts tab is current.
                 if self

@@ -63,7 +63,9 @@ impl App {
                 return Vec::new();
             }
         };
-        let text = resend::to_message_file(&outgoing);
+        let kept = self.kept_edit.take_if(|(kept, _)| *kept == id);
+        let was_kept = kept.is_some();
+        let text = kept.map_or_else(|| resend::to_message_file(&outgoing), |(_, text)| text);
         if external {
             return vec![Effect::ExternalEdit {
                 id,
@@ -71,10 +73,23 @@ impl App {
                 resign: self.resign,
             }];
         }
-        let lines = String::from_utf8_lossy(&text)
-            .split('\n')
-            .map(str::to_owned)
-            .collect();
+        // The editor holds text: other bytes would be sent as U+FFFD.
+        let text = match String::from_utf8(text) {
+            Ok(text) => text,
+            Err(e) => {
+                if was_kept {
+                    self.kept_edit = Some((id, e.into_bytes()));
+                }
+                self.toast = Some(Toast::Error(
+                    "this request is not all UTF-8 text (a compressed or binary body, or a \
+                     header with other bytes), which this editor would change: press E to \
+                     edit it in $EDITOR, which keeps every byte"
+                        .into(),
+                ));
+                return Vec::new();
+            }
+        };
+        let lines = text.split('\n').map(str::to_owned).collect();
         self.editor = Some(Editor {
             id,
             text: TextArea::new(lines),
@@ -96,6 +111,12 @@ impl App {
             }
             KeyCode::Char('s') if ctrl => {
                 let text = editor.text.lines().join("\n").into_bytes();
+                // Checked here, so a mistake leaves the editor open with
+                // the edit in it.
+                if let Err(e) = resend::parse_message_file(&text) {
+                    self.toast = Some(Toast::Error(format!("not sent: {e}")));
+                    return Vec::new();
+                }
                 let (id, resign) = (editor.id, editor.resign);
                 self.editor = None;
                 self.send(Outbound::Edited { id, text, resign })
@@ -222,6 +243,19 @@ impl App {
             label: outbound.label(),
         });
         vec![Effect::Send(outbound)]
+    }
+
+    pub(super) fn edit_refused(
+        &mut self,
+        id: RequestId,
+        text: Vec<u8>,
+        error: String,
+    ) -> Vec<Effect> {
+        self.kept_edit = Some((id, text));
+        self.toast = Some(Toast::Error(format!(
+            "not sent: {error}; your edit is kept: press E to fix it"
+        )));
+        Vec::new()
     }
 
     /// A send finished (or failed, or was cancelled): say how.
