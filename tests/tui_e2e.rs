@@ -215,8 +215,29 @@ fn open_shows_a_file_another_process_is_writing_live_and_read_only() {
     });
     tmux.keys(&["d"]);
     tmux.wait_for("the read-only notice", |s| s.contains("read-only"));
-    tmux.keys(&["q"]);
-    tmux.wait_for("the program to exit", |s| s.contains("EXITED:0"));
+
+    // A SIGTERM (a closing tab, `kill`) gives the terminal back too.
+    let pid = tmux.hookscope_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .is_ok_and(|s| s.success())
+    );
+    let after = tmux.wait_for("the program to exit", |s| s.contains("EXITED:0"));
+    assert!(!after.contains("offline: "), "the UI is still shown: {after}");
+    let modes = tmux.run(&[
+        "display-message",
+        "-p",
+        "-t",
+        "main",
+        "#{alternate_on} #{mouse_any_flag} #{cursor_flag}",
+    ]);
+    assert_eq!(
+        modes.trim(),
+        "0 0 1",
+        "alternate screen, mouse reporting, cursor shown"
+    );
 }
 
 #[test]

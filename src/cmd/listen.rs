@@ -295,7 +295,7 @@ pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(tui::run(UiOptions {
+    let ui = tui::run(UiOptions {
         source: Source::Offline { file: shown },
         db: path.to_path_buf(),
         writer: None,
@@ -303,6 +303,13 @@ pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
         verifier: SharedVerifier::new(verifier),
         reload: None,
         client: config.client_options(),
-    }))?;
+    });
+    // Dropping the UI on a signal gives the terminal back, as quitting does.
+    runtime.block_on(async {
+        tokio::select! {
+            result = ui => result,
+            () = shutdown_signal() => Ok(()),
+        }
+    })?;
     Ok(ExitCode::SUCCESS)
 }
