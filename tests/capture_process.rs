@@ -132,6 +132,23 @@ fn a_burst_gets_one_log_line_per_request_and_a_full_count_at_stop() {
 }
 
 #[test]
+fn a_capture_file_deleted_while_listening_is_named_at_stop_not_pointed_to() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let mut server = Binary::start_merged(&db, &[]);
+    assert_eq!(status_of(&post(server.addr, "/before", "{}")), 200);
+    std::fs::remove_file(&db).expect("delete the capture file");
+    assert_eq!(status_of(&post(server.addr, "/after", "{}")), 503);
+    server.signal("INT");
+    let stop = wait_line(&server.lines, |l| l.starts_with("stopped;")).expect("a stop line");
+    assert!(stop.contains("was deleted while hookscope ran"), "{stop}");
+    assert!(
+        !server.wait().success(),
+        "nothing is where it said it would be"
+    );
+}
+
+#[test]
 fn a_request_answered_2xx_survives_sigkill_right_after_the_answer() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("c.sqlite3");

@@ -247,3 +247,53 @@ async fn the_writer_reports_commits_made_by_another_process_and_not_its_own() {
     drop(handle);
     writer.finish();
 }
+
+/// SQLite goes on writing into a deleted file as if nothing happened: every
+/// write, not only captures, says the file is gone instead of reporting a
+/// delete or a stored attempt that no one will ever see.
+#[tokio::test]
+async fn every_write_to_a_deleted_capture_file_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("captures.sqlite3");
+    let (events, _keep) = mpsc::unbounded_channel();
+    let (writer, handle) = Writer::start(&db, events).expect("store opens");
+    let stored = handle
+        .store(request(1, b"{}".to_vec()))
+        .await
+        .expect("stored");
+    std::fs::remove_file(&db).expect("delete the capture file");
+
+    let gone = |e: StoreError| {
+        let text = e.to_string();
+        assert!(text.contains("deleted or replaced"), "{text}");
+    };
+    gone(handle.delete(vec![stored.id]).await.unwrap_err());
+    gone(
+        handle
+            .set_signatures(vec![hookscope::store::SignatureVerdict {
+                id: stored.id,
+                provider: None,
+                status: "unsigned".into(),
+            }])
+            .await
+            .unwrap_err(),
+    );
+    let attempt = hookscope::model::NewAttempt {
+        request_id: Some(stored.id),
+        kind: "resend",
+        method: "POST".into(),
+        url: "http://127.0.0.1:9/".into(),
+        headers: Vec::new(),
+        body: Vec::new(),
+        started_at_us: 0,
+        duration_us: None,
+        response_status: None,
+        response_headers: Vec::new(),
+        response_body: Vec::new(),
+        error: Some("refused".into()),
+    };
+    gone(handle.record_attempt(attempt, None).await.unwrap_err());
+    gone(handle.store(request(2, b"{}".to_vec())).await.unwrap_err());
+    drop(handle);
+    writer.finish();
+}

@@ -225,7 +225,10 @@ fn open_shows_a_file_another_process_is_writing_live_and_read_only() {
             .is_ok_and(|s| s.success())
     );
     let after = tmux.wait_for("the program to exit", |s| s.contains("EXITED:0"));
-    assert!(!after.contains("offline: "), "the UI is still shown: {after}");
+    assert!(
+        !after.contains("offline: "),
+        "the UI is still shown: {after}"
+    );
     let modes = tmux.run(&[
         "display-message",
         "-p",

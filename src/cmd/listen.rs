@@ -149,11 +149,20 @@ async fn listen(
             return Ok(ExitCode::FAILURE);
         }
     }
-    match captured {
-        Some(printer) => {
-            let n = printer.await.unwrap_or(0);
-            println!("stopped; {n} requests captured in {}", path.display());
-        }
+    let n = match captured {
+        Some(printer) => Some(printer.await.unwrap_or(0)),
+        None => None,
+    };
+    if !path.exists() {
+        println!(
+            "stopped; {} was deleted while hookscope ran: what was captured before is gone \
+             with it, and requests after that were answered 503",
+            path.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    match n {
+        Some(n) => println!("stopped; {n} requests captured in {}", path.display()),
         None => println!("stopped; captures are in {}", path.display()),
     }
     Ok(ExitCode::SUCCESS)

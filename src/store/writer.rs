@@ -367,8 +367,10 @@ impl WriterState {
                     ack,
                 } => {
                     let path = self.path.clone();
-                    let result = super::insert_attempt(&mut self.conn, &attempt, answer.as_ref())
-                        .map_err(|e| StoreError::sqlite(&path, e).to_string());
+                    let result = self.same_file().map_err(|e| e.to_string()).and_then(|()| {
+                        super::insert_attempt(&mut self.conn, &attempt, answer.as_ref())
+                            .map_err(|e| StoreError::sqlite(&path, e).to_string())
+                    });
                     if result.is_ok()
                         && let Some(id) = attempt.request_id
                     {
@@ -379,8 +381,10 @@ impl WriterState {
                 }
                 Task::SetSignatures { verdicts, ack } => {
                     let path = self.path.clone();
-                    let result = super::set_signatures(&mut self.conn, &verdicts)
-                        .map_err(|e| StoreError::sqlite(&path, e).to_string());
+                    let result = self.same_file().map_err(|e| e.to_string()).and_then(|()| {
+                        super::set_signatures(&mut self.conn, &verdicts)
+                            .map_err(|e| StoreError::sqlite(&path, e).to_string())
+                    });
                     if result.is_ok() {
                         let _ = self.events.send(StoreEvent::Reverified(verdicts));
                     }
@@ -450,7 +454,20 @@ impl WriterState {
         }
     }
 
+    /// The file still at the path is the one the writer opened: SQLite would
+    /// go on writing into a deleted file as if nothing happened.
+    fn same_file(&self) -> Result<(), StoreError> {
+        if FileId::of(&self.path).ok() == Some(self.file_id) {
+            Ok(())
+        } else {
+            Err(StoreError::Replaced {
+                path: self.path.clone(),
+            })
+        }
+    }
+
     fn delete(&mut self, ids: &[RequestId]) -> Result<(), String> {
+        self.same_file().map_err(|e| e.to_string())?;
         let path = self.path.clone();
         let sqlite = |e| StoreError::sqlite(&path, e).to_string();
         let tx = self.conn.transaction().map_err(sqlite)?;
@@ -474,11 +491,7 @@ impl WriterState {
         &mut self,
         batch: &[Job],
     ) -> Result<Vec<(RequestId, Answer, Option<String>)>, StoreError> {
-        if FileId::of(&self.path).ok() != Some(self.file_id) {
-            return Err(StoreError::Replaced {
-                path: self.path.clone(),
-            });
-        }
+        self.same_file()?;
         in_transaction(&self.conn, |conn| {
             let mut statements = RowStatements::prepare(conn)?;
             let mut rows = Vec::with_capacity(batch.len());
