@@ -256,6 +256,25 @@ fn the_export_prompt_says_what_goes_where() {
 }
 
 #[test]
+fn the_sample_prompt_offers_no_re_sign_switch() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut screen = Screen::listening(120, 14);
+    screen.rows(mixed());
+    screen.key('n');
+    screen.send(Msg::Input(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    ))));
+    let resign = screen.app.resign;
+    screen.send(Msg::Input(Event::Key(KeyEvent::new(
+        KeyCode::Tab,
+        KeyModifiers::NONE,
+    ))));
+    assert_eq!(screen.app.resign, resign, "Tab left resends' re-signing alone");
+    snapshot!("sample_prompt", screen);
+}
+
+#[test]
 fn narrow_layout_stacks_the_panes() {
     let mut screen = Screen::listening(80, 30);
     screen.rows(mixed());

@@ -141,10 +141,10 @@ impl App {
         match key.code {
             KeyCode::Esc => Vec::new(),
             KeyCode::Tab => {
-                if purpose == Purpose::Export {
-                    self.redact = !self.redact;
-                } else {
-                    self.resign = !self.resign;
+                match purpose {
+                    Purpose::Export => self.redact = !self.redact,
+                    Purpose::Resend { .. } => self.resign = !self.resign,
+                    Purpose::Sample { .. } => {}
                 }
                 self.mode = Mode::Prompt { purpose, input };
                 Vec::new()

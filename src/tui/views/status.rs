@@ -96,6 +96,14 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
             ("Tab", "redaction on/off"),
             ("Esc", "cancel"),
         ]),
+        // A sample is signed whenever its provider's secret is configured.
+        (
+            Mode::Prompt {
+                purpose: crate::tui::app::Purpose::Sample { .. },
+                ..
+            },
+            _,
+        ) => hint_line(&[("Enter", "send"), ("Esc", "cancel")]),
         (Mode::Prompt { .. }, _) => hint_line(&[
             ("Enter", "send"),
             ("Tab", "re-sign on/off"),
