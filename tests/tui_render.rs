@@ -147,6 +147,10 @@ impl Screen {
     }
 
     fn show(&mut self, detail: RequestDetail) {
+        self.show_tried(detail, Vec::new());
+    }
+
+    fn show_tried(&mut self, detail: RequestDetail, attempts: Vec<hookscope::model::Attempt>) {
         let id = detail.summary.id;
         let prepared = prepare::prepare(
             &detail,
@@ -156,7 +160,7 @@ impl Screen {
         self.send(Msg::Store(StoreReply::Detail {
             id,
             detail: Some(Box::new(detail)),
-            attempts: Vec::new(),
+            attempts,
         }));
         self.send(Msg::BodyRendered {
             id,
@@ -228,6 +232,48 @@ fn every_detail_tab() {
         screen.key(char::from(b'1' + i as u8));
         snapshot!(format!("tab_{name}"), screen);
     }
+}
+
+#[test]
+fn the_attempts_tab_shows_what_each_target_answered() {
+    let attempt = |id, status: Option<u16>, headers: &[(&str, &[u8])], body: &[u8], error| {
+        hookscope::model::Attempt {
+            id,
+            kind: "resend".into(),
+            method: "POST".into(),
+            url: "http://localhost:3000/hooks/stripe".into(),
+            started_at_us: T0,
+            duration_us: Some(2_600),
+            response_status: status,
+            response_headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
+                .collect(),
+            response_body: body.to_vec(),
+            error,
+        }
+    };
+    let mut screen = Screen::listening(200, 24);
+    screen.rows(mixed());
+    for _ in 0..3 {
+        screen.key('j');
+    }
+    screen.show_tried(
+        stripe_detail(),
+        vec![
+            attempt(
+                1,
+                Some(400),
+                &[("content-type", b"application/json")],
+                b"{\"error\":\"No signatures found matching the expected signature\"}\n\x1b[2J",
+                None,
+            ),
+            attempt(2, None, &[], b"", Some("connection refused".into())),
+            attempt(3, Some(200), &[], b"\xff\xfe\x00binary", None),
+        ],
+    );
+    screen.key('7');
+    snapshot!("attempts_with_answers", screen);
 }
 
 #[test]

@@ -185,6 +185,44 @@ fn attempts(shown: &Shown) -> Vec<Line<'static>> {
                 theme::dim(),
             ),
         ]));
+        answer(&mut lines, a);
+        lines.push(Line::raw(""));
     }
     lines
+}
+
+/// Lines of an attempt's answer shown under it, so that what the app said
+/// back can be read: a body longer than this is cut, with a note.
+const ANSWER_LINES: usize = 40;
+
+fn answer(lines: &mut Vec<Line<'static>>, a: &crate::model::Attempt) {
+    for (name, value) in &a.response_headers {
+        lines.push(Line::from(vec![
+            Span::styled(format!("      {}: ", visible(name)), theme::dim()),
+            Span::raw(visible_bytes(value).into_owned()),
+        ]));
+    }
+    if a.response_body.is_empty() {
+        return;
+    }
+    let size = human::size(a.response_body.len() as u64);
+    let Ok(text) = std::str::from_utf8(&a.response_body) else {
+        lines.push(Line::styled(
+            format!("      ({size} body, not UTF-8 text)"),
+            theme::dim(),
+        ));
+        return;
+    };
+    lines.push(Line::raw(""));
+    let mut body = text.lines();
+    for line in body.by_ref().take(ANSWER_LINES) {
+        lines.push(Line::raw(format!("      {}", visible(line))));
+    }
+    let rest = body.count();
+    if rest > 0 {
+        lines.push(Line::styled(
+            format!("      … {rest} more lines ({size} in all)"),
+            theme::dim(),
+        ));
+    }
 }
