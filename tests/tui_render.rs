@@ -316,7 +316,10 @@ fn the_sample_prompt_offers_no_re_sign_switch() {
         KeyCode::Tab,
         KeyModifiers::NONE,
     ))));
-    assert_eq!(screen.app.resign, resign, "Tab left resends' re-signing alone");
+    assert_eq!(
+        screen.app.resign, resign,
+        "Tab left resends' re-signing alone"
+    );
     snapshot!("sample_prompt", screen);
 }
 
