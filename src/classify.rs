@@ -15,7 +15,8 @@ const EVENT_HEADERS: &[&str] = &[
     "x-webhook-event",
 ];
 
-/// Bodies larger than this are not parsed just to find an event name.
+/// How much of a body is read to find an event name: past it, only a
+/// decisive field already seen counts (the scan stops there anyway).
 const MAX_PARSE: usize = 1 << 20;
 
 /// The event a request names in a header, or else in its JSON body,
@@ -233,11 +234,13 @@ impl<'de> serde::de::Visitor<'de> for Scan<'_> {
 
 fn from_json(body: &[u8]) -> Option<String> {
     let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
-    if body[start] != b'{' || body.len() > MAX_PARSE {
+    if body[start] != b'{' {
         return None;
     }
+    // A body cut here fails to parse at the cut unless the scan stopped
+    // before it, at a decisive field.
     let mut fields = EventFields::default();
-    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut de = serde_json::Deserializer::from_slice(&body[..body.len().min(MAX_PARSE)]);
     let scanned = serde::Deserializer::deserialize_map(&mut de, Scan(&mut fields));
     // Stopping early leaves the object unfinished, which serde_json reports
     // as an error; a body is only trusted up to the decisive field then.
@@ -322,6 +325,28 @@ mod tests {
         assert_eq!(
             event_type(&[], br#"{"\u0074ype":"escaped.key"}"#).as_deref(),
             Some("escaped.key")
+        );
+    }
+
+    #[test]
+    fn a_body_over_the_scanned_size_is_named_by_a_type_read_before_it() {
+        let padding = "x".repeat(MAX_PARSE);
+        let first = format!(r#"{{"type":"big.first","data":"{padding}"}}"#);
+        assert_eq!(
+            event_type(&[], first.as_bytes()).as_deref(),
+            Some("big.first")
+        );
+        let last = format!(r#"{{"data":"{padding}","type":"big.last"}}"#);
+        assert_eq!(
+            event_type(&[], last.as_bytes()),
+            None,
+            "past the scanned part"
+        );
+        let weak = format!(r#"{{"event":"weak","data":"{padding}"}}"#);
+        assert_eq!(
+            event_type(&[], weak.as_bytes()),
+            None,
+            "a field a later `type` would override is not trusted"
         );
     }
 
