@@ -324,6 +324,33 @@ fn the_sample_prompt_offers_no_re_sign_switch() {
 }
 
 #[test]
+fn a_long_filter_shows_its_end_and_its_whole_error() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut screen = Screen::listening(80, 14);
+    screen.rows(mixed());
+    for c in
+        "/method:POST path:/hooks/stripe/* header:stripe-signature ct:json -status:5xx sig:nope"
+            .chars()
+    {
+        screen.key(c);
+    }
+    screen.send(Msg::Input(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    ))));
+    let text = screen.text();
+    assert!(
+        text.contains("sig:nope▏"),
+        "the cursor's end is shown:\n{text}"
+    );
+    assert!(
+        text.contains("(at character"),
+        "the error's end is shown:\n{text}"
+    );
+    snapshot!("long_filter_error", screen);
+}
+
+#[test]
 fn narrow_layout_stacks_the_panes() {
     let mut screen = Screen::listening(80, 30);
     screen.rows(mixed());

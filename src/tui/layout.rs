@@ -4,9 +4,12 @@
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
 use super::app::{App, Mode, Tab};
+use crate::sanitize::visible;
 
 /// At least this many columns puts list and detail side by side.
 pub const WIDE: u16 = 140;
+/// Lines a filter error may take below the filter bar.
+const MAX_ERROR_LINES: usize = 4;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Areas {
@@ -26,7 +29,13 @@ pub fn areas(app: &App) -> Areas {
     let (width, height) = app.size;
     let screen = Rect::new(0, 0, width, height);
     let filter_height = match &app.mode {
-        Mode::Filter { error: Some(_), .. } | Mode::Prompt { .. } => 2,
+        // An error wraps, up to a few lines, so its end (where it says what
+        // to do) stays on screen.
+        Mode::Filter { error: Some(e), .. } => {
+            let lines = super::views::fit::wrap(&visible(e), usize::from(width)).len();
+            1 + u16::try_from(lines.min(MAX_ERROR_LINES)).unwrap_or(1)
+        }
+        Mode::Prompt { .. } => 2,
         Mode::Filter { .. } => 1,
         _ => 0,
     };

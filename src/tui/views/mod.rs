@@ -1,6 +1,7 @@
 //! Drawing: pure functions of `&App` into a frame.
 
 mod detail;
+pub mod fit;
 mod header;
 mod list;
 mod overlay;

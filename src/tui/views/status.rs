@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
+use super::fit;
 use crate::sanitize::visible;
 use crate::tui::app::{App, Mode, Toast};
 use crate::tui::keymap;
@@ -13,22 +14,25 @@ use crate::tui::theme;
 
 pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
     if let Mode::Filter { input, error } = &app.mode {
+        let width = usize::from(areas.filter.width);
+        // The cursor is at the end: a long input shows its end.
         let bar = Line::from(vec![
             Span::styled("/", Style::new().fg(Color::Yellow)),
-            Span::raw(visible(input).into_owned()),
+            Span::raw(fit::tail(&visible(input), width.saturating_sub(2))),
             Span::styled("▏", Style::new().fg(Color::Yellow)),
         ]);
         let [bar_area, error_area] = ratatui::layout::Layout::vertical([
             ratatui::layout::Constraint::Length(1),
-            ratatui::layout::Constraint::Length(u16::from(error.is_some())),
+            ratatui::layout::Constraint::Min(0),
         ])
         .areas(areas.filter);
         frame.render_widget(bar, bar_area);
         if let Some(error) = error {
-            frame.render_widget(
-                Line::styled(visible(error).into_owned(), theme::error()),
-                error_area,
-            );
+            let lines: Vec<Line> = fit::wrap(&visible(error), width)
+                .into_iter()
+                .map(|l| Line::styled(l, theme::error()))
+                .collect();
+            frame.render_widget(ratatui::widgets::Paragraph::new(lines), error_area);
         }
     }
     if let Mode::Prompt { purpose, input } = &app.mode {
