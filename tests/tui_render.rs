@@ -351,6 +351,26 @@ fn a_long_filter_shows_its_end_and_its_whole_error() {
 }
 
 #[test]
+fn the_header_keeps_the_follow_state_and_new_count_when_short_of_room() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut screen = Screen::listening(120, 12);
+    screen.rows(mixed());
+    for c in "/method:POST path:/hooks/a-rather-long-prefix/*".chars() {
+        screen.key(c);
+    }
+    screen.send(Msg::Input(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    ))));
+    screen.key('j');
+    screen.app.unseen = 2;
+    let text = screen.text();
+    let header = text.lines().next().unwrap_or_default();
+    assert!(header.contains("follow off │ 2 new ↑"), "{header}");
+    assert!(header.contains("filter: …"), "{header}");
+}
+
+#[test]
 fn narrow_layout_stacks_the_panes() {
     let mut screen = Screen::listening(80, 30);
     screen.rows(mixed());
