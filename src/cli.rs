@@ -92,7 +92,7 @@ pub struct ResendArgs {
     #[arg(long)]
     pub resign: bool,
     /// Secret for --resign, PROVIDER=SECRET (else the configured one)
-    #[arg(long = "secret", value_name = "PROVIDER=SECRET", value_parser = crate::verifier::parse_secret_flag)]
+    #[arg(long = "secret", value_name = "PROVIDER=SECRET", value_parser = SecretFlag)]
     pub secrets: Vec<(crate::signature::ProviderId, String)>,
     /// Accept any TLS certificate (self-signed local HTTPS)
     #[arg(long)]
@@ -220,7 +220,7 @@ pub struct ListenArgs {
     #[arg(long)]
     pub headless: bool,
     /// Secret to verify signatures with, PROVIDER=SECRET (repeatable; several per provider = rotation)
-    #[arg(long = "secret", value_name = "PROVIDER=SECRET", value_parser = crate::verifier::parse_secret_flag)]
+    #[arg(long = "secret", value_name = "PROVIDER=SECRET", value_parser = SecretFlag)]
     pub secrets: Vec<(crate::signature::ProviderId, String)>,
     /// The public URL providers call (e.g. your tunnel); Twilio and Square sign it
     #[arg(long, value_name = "URL")]
@@ -272,6 +272,32 @@ pub struct ShowArgs {
 }
 
 /// Parses sizes like `16MiB`, `512KiB`, `10MB`, `1000`.
+/// Parses `--secret PROVIDER=SECRET` with errors that never repeat the
+/// value: clap's own start with "invalid value '…'", and a value missing
+/// its `PROVIDER=` is the bare secret.
+#[derive(Clone, Copy, Debug)]
+pub struct SecretFlag;
+
+impl clap::builder::TypedValueParser for SecretFlag {
+    type Value = (crate::signature::ProviderId, String);
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let refuse = |message: String| {
+            clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("{message}\n"))
+                .with_cmd(cmd)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| refuse("`--secret` is not UTF-8 text".into()))?;
+        crate::verifier::parse_secret_flag(text).map_err(refuse)
+    }
+}
+
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let split = text

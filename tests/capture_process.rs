@@ -418,6 +418,52 @@ impl Drop for ChildGuard {
     }
 }
 
+/// Forgetting `stripe=` leaves the bare secret as the flag's value: an
+/// error that quoted it would put it in the terminal's scrollback and in CI
+/// logs.
+#[test]
+fn a_secret_given_wrongly_is_never_repeated_in_the_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let secret = "whsec_DoNotPrintMe99";
+    for (args, says) in [
+        (
+            vec!["listen", "--headless", "--secret", secret],
+            "has no `=`",
+        ),
+        (
+            vec![
+                "listen",
+                "--headless",
+                "--secret",
+                &format!("strpe={secret}"),
+            ],
+            "unknown provider 'strpe'",
+        ),
+        (
+            vec![
+                "resend",
+                "1",
+                "--to",
+                "http://127.0.0.1:9",
+                "--resign",
+                "--secret",
+                secret,
+            ],
+            "has no `=`",
+        ),
+    ] {
+        let out = run(&args, &db);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("DoNotPrintMe") && !text(&out.stdout).contains("DoNotPrintMe"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn missing_files_and_ids_get_clear_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
