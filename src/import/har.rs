@@ -6,6 +6,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
 use crate::model::{Answer, HeaderList};
+use crate::sanitize::visible;
 use crate::store::ImportedRequest;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -159,6 +160,12 @@ impl Entry {
             },
         };
         let ours = self.hookscope.unwrap_or_default();
+        if http::Method::from_bytes(r.method.as_bytes()).is_err() {
+            return Err(format!(
+                "method '{}' is not an HTTP method (a single word such as POST)",
+                visible(&r.method)
+            ));
+        }
         Ok(ImportedRequest {
             received_at_us,
             target: target(&r.url)?,
@@ -214,13 +221,27 @@ fn headers_without_pseudo(list: Vec<Header>) -> Result<HeaderList, String> {
         .collect()
 }
 
+/// A header as HTTP allows it: what a capture could hold, so that `show
+/// --raw` stays one valid message and nothing in it reaches a terminal raw.
 fn header(h: Header) -> Result<(String, Vec<u8>), String> {
+    let name = visible(&h.name);
+    if h.name != ":authority" && http::HeaderName::from_bytes(h.name.as_bytes()).is_err() {
+        return Err(format!(
+            "header name '{name}' is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~)"
+        ));
+    }
     let value = match h.value_base64 {
         Some(b64) => STANDARD
             .decode(&b64)
-            .map_err(|e| format!("header {}: _valueBase64: {e}", h.name))?,
+            .map_err(|e| format!("header {name}: _valueBase64: {e}"))?,
         None => h.value.into_bytes(),
     };
+    if http::HeaderValue::from_bytes(&value).is_err() {
+        return Err(format!(
+            "header {name}: its value has bytes HTTP does not allow (CR, LF, NUL or another \
+             control character)"
+        ));
+    }
     Ok((h.name, value))
 }
 
@@ -284,6 +305,28 @@ mod tests {
     }
 
     #[test]
+    fn headers_and_methods_http_would_not_carry_are_refused() {
+        let entry = |method: &str, name: &str, value: &str| {
+            let har = serde_json::json!({"log": {"entries": [{
+                "startedDateTime": "2024-06-01T10:00:00Z",
+                "request": {"method": method, "url": "http://a.test/p",
+                            "headers": [{"name": name, "value": value}]}}]}});
+            match read_har(har.to_string().as_bytes()) {
+                Err(HarError::Entry { index: 1, what }) => what,
+                other => panic!("expected a refusal, got {other:?}"),
+            }
+        };
+        assert!(entry("POST", "X-A", "v\r\nInjected: yes").contains("CR, LF"));
+        assert!(entry("POST", "X-A\r\nInj", "v").contains("not an HTTP token"));
+        let e = entry("POST", "X\u{1b}[31mRED", "v");
+        assert!(e.contains("\\e[31m") && !e.contains('\u{1b}'), "{e}");
+        assert!(entry("PO ST", "X-A", "v").contains("method 'PO ST'"));
+        assert!(entry("", "X-A", "v").contains("method ''"));
+        let e = entry("P\u{9b}OST", "X-A", "v");
+        assert!(!e.contains('\u{9b}'), "{e}");
+    }
+
+    #[test]
     fn what_cannot_be_read_is_refused_with_where() {
         assert!(matches!(read_har(b"not json"), Err(HarError::NotHar(_))));
         assert!(matches!(
@@ -313,9 +356,9 @@ mod tests {
         use proptest::prelude::*;
 
         fn header_value() -> impl Strategy<Value = Vec<u8>> {
-            // Any bytes a header value can carry: no CR, LF or NUL.
+            // Any bytes a header value can carry: no control but HTAB.
             proptest::collection::vec(
-                any::<u8>().prop_filter("no CR/LF/NUL", |b| !matches!(b, 0 | b'\r' | b'\n')),
+                any::<u8>().prop_filter("no control", |&b| b == b'\t' || (b >= 0x20 && b != 0x7f)),
                 0..24,
             )
         }

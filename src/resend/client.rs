@@ -18,6 +18,7 @@ use crate::resend::outgoing::{
     OutgoingRequest, ResendError, connect_addr, host_header, is_recomputed_header, parse_url,
 };
 use crate::resend::tls;
+use crate::sanitize::visible;
 
 /// Response bodies longer than this are cut; [`Response::body_truncated`] says so.
 pub const MAX_RESPONSE_BODY: usize = 16 * 1024 * 1024;
@@ -157,8 +158,11 @@ impl Client {
 fn build_request(req: &OutgoingRequest) -> Result<Request<Full<Bytes>>, SendError> {
     let invalid = |e: ResendError| SendError::InvalidRequest(e.to_string());
     let uri = parse_url(&req.url).map_err(invalid)?;
-    let method = Method::from_bytes(req.method.as_bytes())
-        .map_err(|_| invalid(ResendError::InvalidMethod(req.method.clone())))?;
+    let method = Method::from_bytes(req.method.as_bytes()).map_err(|_| {
+        invalid(ResendError::InvalidMethod(
+            visible(&req.method).into_owned(),
+        ))
+    })?;
 
     let mut headers = HeaderMap::with_capacity(req.headers.len() + 2);
     let host = HeaderValue::from_str(&host_header(&uri))
@@ -172,12 +176,13 @@ fn build_request(req: &OutgoingRequest) -> Result<Request<Full<Bytes>>, SendErro
             continue;
         }
         let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-            SendError::InvalidRequest(format!("'{name}' is not a valid header name"))
+            SendError::InvalidRequest(format!("'{}' is not a valid header name", visible(name)))
         })?;
         let header_value = HeaderValue::from_bytes(value).map_err(|_| {
             SendError::InvalidRequest(format!(
-                "the value of header '{name}' contains bytes HTTP does not allow \
-                 (control characters such as CR, LF or NUL)"
+                "the value of header '{}' contains bytes HTTP does not allow \
+                 (control characters such as CR, LF or NUL)",
+                visible(name)
             ))
         })?;
         headers.append(header_name, header_value);

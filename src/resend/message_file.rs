@@ -147,7 +147,7 @@ fn parse_header(line: &[u8], number: usize) -> Result<(String, Vec<u8>), ParseEr
             number,
             &format!(
                 "'{}' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)",
-                String::from_utf8_lossy(name)
+                crate::sanitize::visible_bytes(name)
             ),
         ));
     }

@@ -5,6 +5,7 @@ use bytes::Bytes;
 use http::Uri;
 
 use crate::model::{HeaderList, RequestDetail};
+use crate::sanitize::visible;
 
 /// A request ready to go on the wire.
 ///
@@ -128,8 +129,9 @@ fn original_path(original: &str) -> String {
 /// Parses an absolute `http`/`https` URL with a host, without credentials
 /// or fragment, into what the client sends to.
 pub fn parse_url(url: &str) -> Result<Uri, ResendError> {
+    // A captured Host header can make the URL: no escape goes out raw.
     let bad = |reason: &str| ResendError::InvalidUrl {
-        url: url.to_owned(),
+        url: visible(url).into_owned(),
         reason: reason.to_owned(),
     };
     if url.is_empty() {
@@ -172,6 +174,14 @@ pub fn parse_url(url: &str) -> Result<Uri, ResendError> {
     if authority.host().is_empty() {
         return Err(bad("it has no host"));
     }
+    // `http` reads a port it cannot parse as none, and the client would
+    // then connect to the scheme's default port instead.
+    let port = authority.as_str()[authority.host().len()..].strip_prefix(':');
+    if let Some(port) = port.filter(|p| !p.is_empty())
+        && !port.parse::<u16>().is_ok_and(|p| p != 0)
+    {
+        return Err(bad(&format!("port {port} is not a port (1 to 65535)")));
+    }
     Ok(uri)
 }
 
@@ -201,7 +211,7 @@ pub fn connect_addr(uri: &Uri) -> String {
 pub(crate) fn validate_method(method: &str) -> Result<(), ResendError> {
     http::Method::from_bytes(method.as_bytes())
         .map(|_| ())
-        .map_err(|_| ResendError::InvalidMethod(method.to_owned()))
+        .map_err(|_| ResendError::InvalidMethod(visible(method).into_owned()))
 }
 
 #[cfg(test)]
@@ -251,6 +261,13 @@ mod tests {
         assert!(reason("http://host/a b").contains("spaces"));
         assert!(reason("").contains("empty"));
         assert!(parse_url("http:///x").is_err());
+        // `http` would read these as no port, and the client use port 80.
+        assert!(reason("http://127.0.0.1:106741/").contains("port 106741 is not a port"));
+        assert!(reason("http://127.0.0.1:99999").contains("port 99999"));
+        assert!(reason("http://127.0.0.1:0/").contains("port 0"));
+        for good in ["http://[::1]:3000/", "http://h:65535/", "https://h/"] {
+            assert!(parse_url(good).is_ok(), "{good}");
+        }
     }
 
     #[test]

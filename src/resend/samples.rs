@@ -140,7 +140,10 @@ impl Sample {
         }
         for (name, value) in &self.headers {
             if name.is_empty() || !name.bytes().all(is_token_byte) {
-                return Err(format!("'{name}' is not a valid header name"));
+                return Err(format!(
+                    "'{}' is not a valid header name",
+                    crate::sanitize::visible(name)
+                ));
             }
             if http::HeaderValue::from_str(value).is_err() {
                 return Err(format!(
