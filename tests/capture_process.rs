@@ -148,6 +148,115 @@ fn a_capture_file_deleted_while_listening_is_named_at_stop_not_pointed_to() {
     );
 }
 
+/// `hookscope verify … | head -1` or `show --json | head -1` whose reader
+/// has left: a quiet end, as `ls` has, not a panic's exit code 101.
+#[test]
+fn commands_writing_to_a_pipe_nobody_reads_end_quietly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let mut server = Binary::start(&db, &[]);
+    assert_eq!(status_of(&post(server.addr, "/one", "{}")), 200);
+    server.signal("INT");
+    assert!(server.wait().success());
+    let raw = dir.path().join("one.http");
+    std::fs::write(
+        &raw,
+        "POST /x HTTP/1.1\r\nHost: a\r\nStripe-Signature: t=1,v1=ab\r\nContent-Length: 2\r\n\r\n{}",
+    )
+    .expect("write");
+    for args in [
+        vec![
+            "verify".as_ref(),
+            "--provider".as_ref(),
+            "stripe".as_ref(),
+            raw.as_os_str(),
+        ],
+        vec![
+            "show".as_ref(),
+            "1".as_ref(),
+            "--json".as_ref(),
+            "--db".as_ref(),
+            db.as_os_str(),
+        ],
+        vec![
+            "ls".as_ref(),
+            "--json".as_ref(),
+            "--db".as_ref(),
+            db.as_os_str(),
+        ],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = bin().args(&args).stdout(writer).output().expect("runs");
+        let stderr = text(&out.stderr);
+        assert_ne!(out.status.code(), Some(101), "{args:?} panicked: {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// `hookscope listen --headless | head -1`: once the reader is gone, the
+/// log lines have nowhere to go, and capturing, storing and stopping go on.
+#[test]
+fn a_listener_whose_stdout_reader_left_keeps_capturing_and_stops_cleanly() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let (output, input) = std::io::pipe().expect("pipe");
+    let mut child = ChildGuard(
+        bin()
+            .args(["listen", "--headless", "--port", "0", "--db"])
+            .arg(&db)
+            .stdout(input)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("binary starts"),
+    );
+    let mut reader = std::io::BufReader::new(output);
+    let mut line = String::new();
+    while !line.contains("listening on http://") {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).expect("read") > 0,
+            "no ready line"
+        );
+    }
+    let addr: std::net::SocketAddr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|a| a.parse().ok())
+        .expect("an address");
+    drop(reader);
+    for n in 0..3 {
+        assert_eq!(status_of(&post(addr, &format!("/after/{n}"), "{}")), 200);
+    }
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &child.0.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success())
+    );
+    let deadline = std::time::Instant::now() + DEADLINE;
+    let status = loop {
+        if let Some(status) = child.0.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the listener did not stop"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    let stored = hookscope::store::Reader::open(&db)
+        .and_then(|r| r.count())
+        .expect("the file reads");
+    assert_eq!(stored, 3);
+}
+
 #[test]
 fn a_request_answered_2xx_survives_sigkill_right_after_the_answer() {
     let dir = tempfile::tempdir().expect("tempdir");

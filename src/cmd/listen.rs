@@ -97,15 +97,15 @@ async fn listen(
     let url = format!("http://{addr}");
     let captured = if headless {
         if let Some(p) = &config_path {
-            println!("config: {}", p.display());
+            let _ = say!("config: {}", p.display());
         }
-        println!(
+        let _ = say!(
             "hookscope listening on {url} (capture file {}); Ctrl-C stops",
             path.display()
         );
-        println!("{secrets_note}");
+        let _ = say!("{secrets_note}");
         if let Some(target) = &config.forward {
-            println!("forwarding every request to {target}; senders get its answers");
+            let _ = say!("forwarding every request to {target}; senders get its answers");
         }
         flush();
         drop(handle);
@@ -154,17 +154,18 @@ async fn listen(
         None => None,
     };
     if !path.exists() {
-        println!(
+        let _ = say!(
             "stopped; {} was deleted while hookscope ran: what was captured before is gone \
              with it, and requests after that were answered 503",
             path.display()
         );
         return Ok(ExitCode::FAILURE);
     }
-    match n {
-        Some(n) => println!("stopped; {n} requests captured in {}", path.display()),
-        None => println!("stopped; captures are in {}", path.display()),
-    }
+    // A closed stdout must not stop the shutdown: the rows are stored.
+    let _ = match n {
+        Some(n) => say!("stopped; {n} requests captured in {}", path.display()),
+        None => say!("stopped; captures are in {}", path.display()),
+    };
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,5 +1,14 @@
 //! One module per subcommand: each turns parsed arguments into work and output.
 
+/// `println!` that returns the write's error instead of panicking on it:
+/// stdout may be a pipe its reader closed (`hookscope verify … | head -1`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 pub mod completions;
 pub mod export;
 pub mod import;

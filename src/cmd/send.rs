@@ -66,7 +66,8 @@ pub fn run(args: &SendArgs) -> anyhow::Result<ExitCode> {
             .filter(|_| attempt.is_retryable())
             .map(|d| format!("; retrying in {}", resend::human_duration(*d)))
             .unwrap_or_default();
-        println!(
+        // A closed stdout stops the report, not the delivery.
+        let _ = say!(
             "attempt {}: {} {} → {}{next}",
             attempt.number,
             req.method,

@@ -55,7 +55,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         verdict_only: false,
     };
     let verification = signature::evaluate(forced, &view, &options);
-    println!("{}", crate::export::json_text(&verification, true));
+    say!("{}", crate::export::json_text(&verification, true))?;
     Ok(if verification.status == Status::Valid {
         ExitCode::SUCCESS
     } else {
@@ -84,13 +84,13 @@ fn reverify_file(db: &Path, config: &Config, args: &VerifyArgs) -> anyhow::Resul
     for v in &changed {
         *counts.entry(v.status.as_str()).or_default() += 1;
     }
-    println!(
+    say!(
         "checked {checked} requests in {}; {} verdicts changed",
         db.display(),
         changed.len()
-    );
+    )?;
     for (status, n) in counts {
-        println!("  now {status}: {n}");
+        say!("  now {status}: {n}")?;
     }
     Ok(ExitCode::SUCCESS)
 }

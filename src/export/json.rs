@@ -23,11 +23,11 @@ pub fn write_json(out: &mut impl Write, value: &impl Serialize, pretty: bool) ->
     if pretty {
         let mut ser =
             serde_json::Serializer::with_formatter(&mut *out, TerminalSafe(PrettyFormatter::new()));
-        value.serialize(&mut ser).map_err(io::Error::other)
+        value.serialize(&mut ser).map_err(io::Error::from)
     } else {
         let mut ser =
             serde_json::Serializer::with_formatter(&mut *out, TerminalSafe(CompactFormatter));
-        value.serialize(&mut ser).map_err(io::Error::other)
+        value.serialize(&mut ser).map_err(io::Error::from)
     }
 }
 
