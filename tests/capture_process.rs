@@ -80,6 +80,42 @@ fn restart_keeps_earlier_rows_and_ls_lists_them() {
 }
 
 #[test]
+fn ls_with_a_filter_counts_and_says_what_matches() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let mut server = Binary::start(&db, &[]);
+    for n in 0..6 {
+        assert_eq!(status_of(&post(server.addr, &format!("/a/{n}"), "{}")), 200);
+        assert_eq!(status_of(&post(server.addr, &format!("/b/{n}"), "{}")), 200);
+    }
+    server.signal("INT");
+    assert!(server.wait().success());
+
+    let out = run(&["ls", "--filter", "path:/zzz*"], &db);
+    assert_eq!(
+        text(&out.stdout).trim_end(),
+        format!(
+            "no requests match the filter in {} (12 captured)",
+            db.display()
+        )
+    );
+    let out = run(&["ls", "--filter", "path:/a/*", "--limit", "4"], &db);
+    assert_eq!(text(&out.stdout).lines().count(), 5, "a title and 4 rows");
+    assert_eq!(
+        text(&out.stderr).trim_end(),
+        "showing the newest 4 of 6 matching; --limit 0 shows all"
+    );
+    for args in [
+        &["ls", "--filter", "path:/a/*"][..],
+        &["ls", "--filter", "path:/a/*", "--limit", "6"],
+        &["ls", "--limit", "0"],
+    ] {
+        let out = run(args, &db);
+        assert_eq!(text(&out.stderr), "", "{args:?}: nothing is left out");
+    }
+}
+
+#[test]
 fn a_burst_gets_one_log_line_per_request_and_a_full_count_at_stop() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("c.sqlite3");

@@ -21,7 +21,8 @@ pub fn run(args: &LsArgs) -> anyhow::Result<ExitCode> {
     };
     let filter = Filter::parse(args.filter.as_deref().unwrap_or(""))
         .map_err(|e| anyhow::anyhow!("bad --filter: {e}"))?;
-    let rows = reader.window(&filter.to_sql(), None, Dir::Older, limit)?;
+    let sql = filter.to_sql();
+    let rows = reader.window(&sql, None, Dir::Older, limit)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         for row in &rows {
@@ -31,7 +32,16 @@ pub fn run(args: &LsArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if rows.is_empty() {
-        writeln!(out, "no requests captured yet in {}", path.display())?;
+        if filter.is_empty() {
+            writeln!(out, "no requests captured yet in {}", path.display())?;
+        } else {
+            writeln!(
+                out,
+                "no requests match the filter in {} ({} captured)",
+                path.display(),
+                reader.count()?
+            )?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(
@@ -42,12 +52,19 @@ pub fn run(args: &LsArgs) -> anyhow::Result<ExitCode> {
     for row in &rows {
         writeln!(out, "{}", table_line(row))?;
     }
-    let total = reader.count()?;
-    if total > rows.len() as u64 {
-        eprintln!(
-            "showing the newest {} of {total}; --limit 0 shows all",
-            rows.len()
-        );
+    // Only a full page can have more behind it.
+    if rows.len() as u64 == u64::from(limit) {
+        let (total, what) = if filter.is_empty() {
+            (reader.count()?, "")
+        } else {
+            (reader.count_matching(&sql)?, " matching")
+        };
+        if total > rows.len() as u64 {
+            eprintln!(
+                "showing the newest {} of {total}{what}; --limit 0 shows all",
+                rows.len()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
