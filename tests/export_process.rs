@@ -217,6 +217,16 @@ fn ndjson_and_markdown_exports_follow_the_filter() {
         .collect();
     assert_eq!(targets, ["/hooks/a?x=1&y=%20z", "/chunked"]);
     assert_eq!(lines[1]["body"], "hello world");
+    for line in &lines {
+        let id = line["id"].to_string();
+        let show = bin()
+            .args(["show", &id, "--json", "--db"])
+            .arg(&db)
+            .output()
+            .expect("show runs");
+        let shown: Value = serde_json::from_slice(&show.stdout).expect("show --json");
+        assert_eq!(line, &shown, "a line is what `show {id} --json` prints");
+    }
 
     let md = dir.path().join("put.md");
     let out = export(&db, &md, &["--filter", "method:PUT"]);

@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::filter::Filter;
-use crate::model::RequestDetail;
+use crate::model::{Attempt, RequestDetail};
 use crate::store::{Dir, Reader};
 
 /// Writes the requests `filter` picks, oldest first, to `path` in the
@@ -104,10 +104,17 @@ fn write_all(
             let Some(mut detail) = reader.detail(summary.id)? else {
                 continue;
             };
+            // Only NDJSON, a `show --json` per line, carries the attempts.
+            let mut attempts = if format == Format::Ndjson {
+                reader.attempts(summary.id)?
+            } else {
+                Vec::new()
+            };
             if redact {
                 super::redact(&mut detail);
+                super::redact_attempts(&mut attempts);
             }
-            write_one(&detail, format, written == 0, out)?;
+            write_one(&detail, &attempts, format, written == 0, out)?;
             written += 1;
         }
     }
@@ -119,6 +126,7 @@ fn write_all(
 
 fn write_one(
     detail: &RequestDetail,
+    attempts: &[Attempt],
     format: Format,
     first: bool,
     out: &mut impl Write,
@@ -131,7 +139,9 @@ fn write_one(
             super::write_json(out, &super::har_entry(detail), false)?;
         }
         Format::Ndjson => {
-            super::write_json(out, &super::detail_json(detail), false)?;
+            let mut json = super::detail_json(detail);
+            json["attempts"] = super::attempts_json(attempts);
+            super::write_json(out, &json, false)?;
             out.write_all(b"\n")?;
         }
         Format::Markdown => {

@@ -17,7 +17,7 @@ pub use har::{HAR_TAIL, har_entry, har_head};
 pub use json::{attempts_json, detail_json, json_text, write_json};
 pub use markdown::to_markdown;
 pub use raw::{dechunk, host_of, is_chunked, to_http1};
-pub use redact::{REDACTED, redact};
+pub use redact::{REDACTED, redact, redact_attempts};
 
 #[cfg(test)]
 pub(crate) mod tests {
