@@ -115,6 +115,45 @@ fn ls_with_a_filter_counts_and_says_what_matches() {
     }
 }
 
+/// An app on loopback that answers every request `404`, once per connection.
+fn app_answering_404() -> std::net::SocketAddr {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().map_while(Result::ok) {
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            // The head is enough: hookscope forwards a body it announced.
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = stream.write_all(
+                b"HTTP/1.1 404 Not Found\r\ncontent-length: 2\r\nconnection: close\r\n\r\nno",
+            );
+        }
+    });
+    addr
+}
+
+#[test]
+fn in_forward_mode_the_log_says_what_the_sender_was_answered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let app = app_answering_404();
+    let mut server = Binary::start(&db, &["--forward", &format!("http://{app}")]);
+    assert_eq!(status_of(&post(server.addr, "/z", "{}")), 404);
+    let captured = wait_line(&server.lines, |l| l.starts_with("#1 ")).expect("a line");
+    assert!(captured.contains("→ forwarding"), "{captured}");
+    let answered = wait_line(&server.lines, |l| l.starts_with("#1 ")).expect("a second line");
+    assert_eq!(answered, "#1  forwarded  → 404");
+    server.signal("INT");
+    assert!(server.wait().success());
+}
+
 #[test]
 fn a_burst_gets_one_log_line_per_request_and_a_full_count_at_stop() {
     let dir = tempfile::tempdir().expect("tempdir");

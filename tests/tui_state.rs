@@ -610,3 +610,20 @@ fn an_edit_refused_from_the_external_editor_is_where_the_next_edit_starts() {
         "kept for one edit only"
     );
 }
+
+#[test]
+fn a_forward_shows_the_status_the_sender_got_in_the_list() {
+    let (mut app, _) = listening();
+    window(&mut app, rows(3, 1), Placement::Replace);
+    assert_eq!(app.rows[1].status, 200);
+    app.update(Msg::Attempted {
+        id: RequestId(2),
+        answered: Some(502),
+    });
+    assert_eq!(app.rows[1].status, 502);
+    app.update(Msg::Attempted {
+        id: RequestId(3),
+        answered: None,
+    });
+    assert_eq!(app.rows[0].status, 200, "a resend leaves the answer alone");
+}

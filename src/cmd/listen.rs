@@ -110,7 +110,8 @@ async fn listen(
         flush();
         drop(handle);
         let (flush_printer, flush_requests) = mpsc::channel(1);
-        let printer = tokio::spawn(print_events(events, flush_requests));
+        let forwarding = config.forward.is_some();
+        let printer = tokio::spawn(print_events(events, flush_requests, forwarding));
         server.served().await.context("the capture server failed")?;
         // Every answered request is stored by now: its line goes out before
         // the stop message.
@@ -175,6 +176,7 @@ async fn listen(
 async fn print_events(
     mut events: mpsc::UnboundedReceiver<StoreEvent>,
     mut flush: mpsc::Receiver<oneshot::Sender<()>>,
+    forwarding: bool,
 ) -> u64 {
     let mut captured = 0u64;
     let mut last_write: Option<tokio::time::Instant> = None;
@@ -209,13 +211,20 @@ async fn print_events(
                 StoreEvent::Captured(rows) => {
                     captured += rows.len() as u64;
                     for row in &rows {
-                        text.push_str(&log_line(row));
+                        text.push_str(&log_line(row, forwarding));
                         text.push('\n');
                     }
                 }
+                // The sender's answer is the app's, known once it answered.
+                StoreEvent::Attempted {
+                    id,
+                    answered: Some(status),
+                } => {
+                    text.push_str(&format!("#{id}  forwarded  → {status}\n"));
+                }
                 StoreEvent::Deleted(_)
                 | StoreEvent::Reverified(_)
-                | StoreEvent::Attempted(_)
+                | StoreEvent::Attempted { answered: None, .. }
                 | StoreEvent::ChangedElsewhere => {}
                 StoreEvent::Failed(reason) => {
                     eprintln!("error: could not store requests (answered 503): {reason}");
@@ -238,15 +247,21 @@ async fn print_events(
     captured
 }
 
-/// `#12  07:41:11.123  POST /hooks/stripe?x=1  → 200  1.2 KiB  application/json  push`
-pub fn log_line(row: &RequestSummary) -> String {
+/// `#12  07:41:11.123  POST /hooks/stripe?x=1  → 200  1.2 KiB  application/json  push`;
+/// when forwarding, the answer is not known yet: `→ forwarding`, and a
+/// `#12  forwarded  → 404` line follows.
+pub fn log_line(row: &RequestSummary, forwarding: bool) -> String {
+    let status = if forwarding {
+        "forwarding".to_owned()
+    } else {
+        row.status.to_string()
+    };
     let mut line = format!(
-        "#{}  {}  {} {}  → {}  {}",
+        "#{}  {}  {} {}  → {status}  {}",
         row.id,
         human::time_of_day(row.received_at_us),
         visible(&row.method),
         visible(&row.target),
-        row.status,
         human::size(row.body_size),
     );
     if row.body_truncated {

@@ -32,8 +32,13 @@ pub enum StoreEvent {
     Captured(Vec<RequestSummary>),
     Deleted(Vec<RequestId>),
     Reverified(Vec<SignatureVerdict>),
-    /// An attempt (resend, forward) of this request was stored.
-    Attempted(RequestId),
+    /// An attempt (resend, forward) of this request was stored; `answered`
+    /// is the status its sender got instead of the configured one, when the
+    /// attempt replaced it (forward mode answers with the app's answer).
+    Attempted {
+        id: RequestId,
+        answered: Option<u16>,
+    },
     /// A batch could not be stored; its senders were answered 503.
     Failed(String),
     /// Another process committed to the file (an import, a second listener,
@@ -374,7 +379,8 @@ impl WriterState {
                     if result.is_ok()
                         && let Some(id) = attempt.request_id
                     {
-                        let _ = self.events.send(StoreEvent::Attempted(id));
+                        let answered = answer.as_ref().map(|a| a.status);
+                        let _ = self.events.send(StoreEvent::Attempted { id, answered });
                     }
                     let _ = ack.send(result);
                     continue;

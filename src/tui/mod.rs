@@ -129,7 +129,7 @@ where
                     StoreEvent::Captured(rows) => Msg::Captured(rows),
                     StoreEvent::Deleted(ids) => Msg::Deleted(ids),
                     StoreEvent::Reverified(verdicts) => Msg::Reverified(verdicts),
-                    StoreEvent::Attempted(id) => Msg::Attempted(id),
+                    StoreEvent::Attempted { id, answered } => Msg::Attempted { id, answered },
                     StoreEvent::ChangedElsewhere => Msg::FileChanged,
                     StoreEvent::Failed(error) => msg::StoreReply::Failed {
                         what: "storing a request",

@@ -36,7 +36,11 @@ pub enum Msg {
         error: String,
     },
     /// A resend or forward of this request was stored.
-    Attempted(RequestId),
+    Attempted {
+        id: RequestId,
+        /// The status its sender got, when a forward replaced the answer.
+        answered: Option<u16>,
+    },
     /// Signatures were re-checked and these verdicts changed.
     Reverified(Vec<SignatureVerdict>),
     /// No system clipboard: copy through the terminal instead.

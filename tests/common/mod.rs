@@ -192,7 +192,7 @@ pub async fn wait_captured(events: &mut mpsc::UnboundedReceiver<StoreEvent>, n: 
             Ok(Some(
                 StoreEvent::Deleted(_)
                 | StoreEvent::Reverified(_)
-                | StoreEvent::Attempted(_)
+                | StoreEvent::Attempted { .. }
                 | StoreEvent::ChangedElsewhere,
             )) => {}
             Ok(None) => panic!("store closed after {seen} of {n}"),

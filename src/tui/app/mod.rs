@@ -262,7 +262,12 @@ impl App {
             Msg::Reverified(verdicts) => self.reverified(&verdicts),
             Msg::Sent(result) => self.sent(result),
             Msg::EditRefused { id, text, error } => self.edit_refused(id, text, error),
-            Msg::Attempted(id) => {
+            Msg::Attempted { id, answered } => {
+                if let Some(status) = answered
+                    && let Some(row) = self.rows.iter_mut().find(|r| r.id == id)
+                {
+                    row.status = status;
+                }
                 // Reload the shown request so its Attempts tab is current.
                 if self
                     .shown
