@@ -732,6 +732,56 @@ fn a_capture_file_that_cannot_be_created_gets_the_systems_reason() {
 }
 
 #[test]
+fn a_truncated_capture_is_shown_as_what_was_stored_and_said_to_be_incomplete() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let mut server = Binary::start(&db, &["--max-body", "1KiB"]);
+    assert_eq!(
+        status_of(&post(server.addr, "/big", &"x".repeat(5000))),
+        413
+    );
+    server.signal("INT");
+    assert!(server.wait().success());
+
+    let out = run(&["show", "1", "--raw"], &db);
+    assert!(text(&out.stderr).contains("stored truncated (1024 of 5000 body bytes)"));
+    let mut slots = [httparse::EMPTY_HEADER; 16];
+    let mut parsed = httparse::Request::new(&mut slots);
+    let httparse::Status::Complete(head) = parsed.parse(&out.stdout).expect("a valid head") else {
+        panic!("incomplete head");
+    };
+    let length = parsed
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+        .map(|h| text(h.value))
+        .expect("a length");
+    assert_eq!(length, "1024", "the length of what follows");
+    assert_eq!(out.stdout.len() - head, 1024);
+    let out = run(&["show", "1", "--curl"], &db);
+    assert!(text(&out.stderr).contains("not the request that was sent"));
+
+    // A saved request whose body is shorter than it says is not verified.
+    let short = dir.path().join("short.http");
+    std::fs::write(
+        &short,
+        "POST /x HTTP/1.1\r\nHost: a\r\nX-Hub-Signature-256: sha256=00\r\nContent-Length: 100\r\n\r\nabcd",
+    )
+    .expect("write");
+    let out = bin()
+        .args(["verify", "--provider", "github", "--secret", "s"])
+        .arg(&short)
+        .output()
+        .expect("verify runs");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("cut short: Content-Length says 100 bytes, and 4 follow"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn a_chunked_request_shows_as_a_valid_message_that_verify_reads() {
     use hmac::{Hmac, KeyInit, Mac};
     let dir = tempfile::tempdir().expect("tempdir");

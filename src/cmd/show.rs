@@ -17,6 +17,15 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("no request with id {} in {}", args.id, path.display());
     };
     let mut out = std::io::stdout().lock();
+    if detail.summary.body_truncated && (args.raw || args.curl) {
+        eprintln!(
+            "warning: request #{} was stored truncated ({} of {} body bytes): this is not \
+             the request that was sent",
+            args.id,
+            detail.body.len(),
+            detail.summary.body_size
+        );
+    }
     if args.raw {
         let raw = export::to_http1(&detail);
         // Exact bytes for pipes and files; a terminal gets visible escapes

@@ -131,8 +131,14 @@ impl RawRequest {
         // An editor may add a final newline to a saved file: Content-Length says what was sent.
         let length = crate::model::header_value(&headers, "content-length")
             .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<usize>().ok());
-        if let Some(length) = length.filter(|n| *n < body.len()) {
-            body.truncate(length);
+        match length {
+            Some(length) if length < body.len() => body.truncate(length),
+            Some(length) if length > body.len() => anyhow::bail!(
+                "the body is cut short: Content-Length says {length} bytes, and {} follow the \
+                 head",
+                body.len()
+            ),
+            _ => {}
         }
         Ok(RawRequest {
             method: parsed.method.unwrap_or("GET").to_owned(),

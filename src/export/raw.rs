@@ -7,6 +7,8 @@ use crate::model::{RequestDetail, header_value};
 /// chunk framing, so it is written back as one chunk. HTTP/2 carries the
 /// host as `:authority`, written here as the `host` header HTTP/1.1 uses, and
 /// frames bodies itself, so a body without a length gets `content-length`.
+/// A body stored truncated gets the length of what was stored, or the
+/// message would announce bytes it does not have.
 pub fn to_http1(detail: &RequestDetail) -> Vec<u8> {
     let s = &detail.summary;
     let version = if s.http_version.starts_with("HTTP/1") {
@@ -16,8 +18,14 @@ pub fn to_http1(detail: &RequestDetail) -> Vec<u8> {
     };
     let mut out = Vec::with_capacity(detail.body.len() + 512);
     out.extend_from_slice(format!("{} {} {version}\r\n", s.method, s.target).as_bytes());
+    let stored_length = detail.body.len().to_string();
     for (name, value) in &detail.headers {
         let name = if name == ":authority" { "host" } else { name };
+        let value = if s.body_truncated && name.eq_ignore_ascii_case("content-length") {
+            stored_length.as_bytes()
+        } else {
+            value
+        };
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b": ");
         out.extend_from_slice(value);
