@@ -115,10 +115,27 @@ pub fn resign(
         content_type: content_type.as_deref(),
     };
     let fresh = signature::sign(provider, secret, &input, generic)?;
+    let topic = crate::classify::event_type(&req.headers, &req.body);
+    // Only where the request has none of a kind: a captured delivery's own
+    // topic and shop stay (Shopify's Events use the names without `X-`).
+    let missing: Vec<(String, String)> =
+        signature::companion_headers(provider, &input, topic.as_deref())
+            .into_iter()
+            .filter(|(name, _)| {
+                let bare = name.strip_prefix("X-").unwrap_or(name);
+                !req.headers.iter().any(|(n, _)| {
+                    n.eq_ignore_ascii_case(name) || n.eq_ignore_ascii_case(bare)
+                })
+            })
+            .collect();
     req.headers
         .retain(|(name, _)| !fresh.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)));
-    req.headers
-        .extend(fresh.into_iter().map(|(n, v)| (n, v.into_bytes())));
+    req.headers.extend(
+        fresh
+            .into_iter()
+            .chain(missing)
+            .map(|(n, v)| (n, v.into_bytes())),
+    );
     Ok(())
 }
 

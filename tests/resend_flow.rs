@@ -307,6 +307,9 @@ fn a_signed_sample_verifies_at_the_target() {
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         ),
         ("push", ProviderId::Github, "gh-secret"),
+        // Not a Shopify sample: signing adds what the SDK requires beside
+        // the HMAC (topic, shop, API version, webhook id).
+        ("new_order", ProviderId::Shopify, "shpss_test_secret"),
     ] {
         let app = Recorder::start(vec![(200, "ok")]);
         let out = bin()

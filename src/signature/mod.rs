@@ -38,7 +38,7 @@ pub use mailgun::mailgun_signature;
 pub use provider::{ProviderId, Status, UnknownProvider};
 pub use report::{HandshakeResponse, Verification};
 pub use request::RequestView;
-pub use sign::{SignError, SignInput, sign};
+pub use sign::{SignError, SignInput, companion_headers, sign};
 
 use report::{Ctx, Key};
 

@@ -66,6 +66,18 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
     v
 }
 
+/// What `@shopify/shopify-api` requires beside the HMAC, for a request
+/// that has none of its own: the event as the topic, a test shop, a recent
+/// API version and the message id as the webhook id.
+pub(crate) fn companions(input: &SignInput, topic: Option<&str>) -> Vec<(String, String)> {
+    vec![
+        (REQUIRED[0][0].into(), topic.unwrap_or("hookscope/sample").into()),
+        (REQUIRED[1][0].into(), "hookscope-test.myshopify.com".into()),
+        (REQUIRED[2][0].into(), "2025-01".into()),
+        (REQUIRED[3][0].into(), input.message_id.into()),
+    ]
+}
+
 pub(crate) fn sign(secret: &str, input: &SignInput) -> Vec<(String, String)> {
     let d = mac::hmac(HmacAlgorithm::Sha256, secret.as_bytes(), &[input.body]);
     vec![(SIGNATURE[0].to_string(), mac::to_b64(&d))]

@@ -79,3 +79,17 @@ pub fn sign(
         ProviderId::Generic => generic::sign(secret, input, generic),
     }
 }
+
+/// Headers a provider always sends beside its signature and that its SDK
+/// requires to accept a delivery, with a value for a request that lacks
+/// them (`send SAMPLE --sign shopify` of a sample from elsewhere).
+pub fn companion_headers(
+    provider: ProviderId,
+    input: &SignInput,
+    topic: Option<&str>,
+) -> Vec<(String, String)> {
+    match provider {
+        ProviderId::Shopify => shopify::companions(input, topic),
+        _ => Vec::new(),
+    }
+}
