@@ -123,9 +123,9 @@ pub fn resign(
             .into_iter()
             .filter(|(name, _)| {
                 let bare = name.strip_prefix("X-").unwrap_or(name);
-                !req.headers.iter().any(|(n, _)| {
-                    n.eq_ignore_ascii_case(name) || n.eq_ignore_ascii_case(bare)
-                })
+                !req.headers
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(name) || n.eq_ignore_ascii_case(bare))
             })
             .collect();
     req.headers

@@ -24,15 +24,20 @@ const SKIPPED: &[&str] = &[
 /// there: it is piped in from `printf` instead.
 pub fn to_curl(detail: &RequestDetail) -> String {
     let s = &detail.summary;
+    let host = || host_of(detail).unwrap_or_else(|| "localhost".to_owned());
     let url = if s.target.starts_with("http://") || s.target.starts_with("https://") {
         s.target.clone()
+    } else if s.target == "*" {
+        format!("http://{}", host())
     } else {
-        let host = host_of(detail).unwrap_or_else(|| "localhost".to_owned());
-        format!("http://{host}{}", s.target)
+        format!("http://{}{}", host(), s.target)
     };
     let mut parts = vec!["curl".to_owned()];
     if !(s.method == "GET" && detail.body.is_empty()) {
         parts.push(format!("-X {}", quote(s.method.as_bytes())));
+    }
+    if s.target == "*" {
+        parts.push("--request-target '*'".to_owned());
     }
     parts.push(quote(url.as_bytes()));
     for (name, value) in &detail.headers {

@@ -80,6 +80,8 @@ pub fn har_entry(detail: &RequestDetail) -> Value {
             "eventType": s.event_type,
             "signatureProvider": s.sig_provider,
             "signatureStatus": s.sig_status,
+            // `*` (OPTIONS) and absolute-form targets are not a URL's path.
+            "requestTarget": (!s.target.starts_with('/')).then_some(&s.target),
         },
     })
 }
@@ -91,6 +93,8 @@ fn url(detail: &RequestDetail) -> String {
     if target.starts_with("http://") || target.starts_with("https://") {
         return target.clone();
     }
+    // `OPTIONS *` asks the server itself: its URL is the server's root.
+    let target = if target == "*" { "/" } else { target };
     // The Host header is the sender's text; only a valid authority goes
     // into the URL (the header itself is kept among the headers).
     let host = host_of(detail)

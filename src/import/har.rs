@@ -124,6 +124,9 @@ struct Ours {
     signature_provider: Option<String>,
     #[serde(default)]
     signature_status: Option<String>,
+    /// A target that is not the URL's path (`*`, absolute form), as sent.
+    #[serde(default)]
+    request_target: Option<String>,
 }
 
 impl Entry {
@@ -168,7 +171,16 @@ impl Entry {
         }
         Ok(ImportedRequest {
             received_at_us,
-            target: target(&r.url)?,
+            target: match ours.request_target {
+                Some(t) if t == "*" || t.starts_with("http://") || t.starts_with("https://") => t,
+                Some(t) => {
+                    return Err(format!(
+                        "_hookscope.requestTarget {:?} is not a request target",
+                        visible(&t)
+                    ));
+                }
+                None => target(&r.url)?,
+            },
             method: r.method,
             http_version: version(&r.http_version),
             remote_addr: ours.remote_address.unwrap_or_else(|| "imported".to_owned()),
@@ -302,6 +314,25 @@ mod tests {
             [("location".to_owned(), b"/home".to_vec())]
         );
         assert_eq!(r.answer.body, [0, 1, 2, 255]);
+    }
+
+    #[test]
+    fn targets_that_are_not_a_path_survive_export_and_import() {
+        use crate::export::{HAR_TAIL, har_entry, har_head};
+        for target in ["*", "http://upstream.test/abs?x=1"] {
+            let mut d = crate::export::tests::detail(&[("host", b"x.test")], b"");
+            d.summary.method = "OPTIONS".into();
+            d.summary.target = target.into();
+            let har = format!("{}{}{HAR_TAIL}", har_head(), har_entry(&d));
+            let back = read_har(har.as_bytes()).expect("reads");
+            assert_eq!(back[0].target, target);
+        }
+        let mut d = crate::export::tests::detail(&[("host", b"x.test")], b"");
+        d.summary.target = "*".into();
+        assert_eq!(har_entry(&d)["request"]["url"], "http://x.test/");
+        let curl = crate::export::to_curl(&d);
+        assert!(curl.contains("--request-target '*'"), "{curl}");
+        assert!(curl.contains("http://x.test") && !curl.contains("x.test*"), "{curl}");
     }
 
     #[test]

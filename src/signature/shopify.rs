@@ -71,7 +71,10 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
 /// API version and the message id as the webhook id.
 pub(crate) fn companions(input: &SignInput, topic: Option<&str>) -> Vec<(String, String)> {
     vec![
-        (REQUIRED[0][0].into(), topic.unwrap_or("hookscope/sample").into()),
+        (
+            REQUIRED[0][0].into(),
+            topic.unwrap_or("hookscope/sample").into(),
+        ),
         (REQUIRED[1][0].into(), "hookscope-test.myshopify.com".into()),
         (REQUIRED[2][0].into(), "2025-01".into()),
         (REQUIRED[3][0].into(), input.message_id.into()),
