@@ -280,6 +280,20 @@ fn a_failed_export_leaves_an_earlier_file_as_it_was() {
         )
     );
 
+    // A directory where the file should go: the system's reason, once.
+    let taken = dir.path().join("taken.har");
+    std::fs::create_dir(&taken).expect("mkdir");
+    let onto_dir = export(&db, &taken, &[]);
+    assert!(!onto_dir.status.success());
+    assert_eq!(
+        text(&onto_dir.stderr).trim_end(),
+        format!(
+            "hookscope: cannot write {}: Is a directory (os error 21)",
+            taken.display()
+        )
+    );
+    std::fs::remove_dir(&taken).expect("rmdir");
+
     // The name is checked first: no capture file is needed to be told.
     let unknown = export(
         &dir.path().join("missing.sqlite3"),
@@ -376,6 +390,24 @@ fn a_har_export_imports_back_as_the_same_requests() {
     for id in 1..=4 {
         assert_eq!(show_json(&copy, id), show_json(&db, id), "request {id}");
     }
+}
+
+#[test]
+fn an_import_with_no_entries_makes_no_capture_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let har = dir.path().join("empty.har");
+    std::fs::write(&har, br#"{"log":{"version":"1.2","entries":[]}}"#).expect("write");
+    let db = dir.path().join("new.sqlite3");
+    let out = bin()
+        .arg("import")
+        .arg(&har)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .expect("import runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("has no entries; nothing imported"));
+    assert!(!db.exists(), "no empty capture file is left behind");
 }
 
 #[test]

@@ -40,7 +40,9 @@ pub fn write_file(
         })
         .with_context(|| format!("cannot write {}", path.display()))?;
     drop(out);
+    // The system's reason alone: tempfile's error repeats it in its text.
     tmp.persist(path)
+        .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(written)
 }

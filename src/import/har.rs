@@ -332,7 +332,10 @@ mod tests {
         assert_eq!(har_entry(&d)["request"]["url"], "http://x.test/");
         let curl = crate::export::to_curl(&d);
         assert!(curl.contains("--request-target '*'"), "{curl}");
-        assert!(curl.contains("http://x.test") && !curl.contains("x.test*"), "{curl}");
+        assert!(
+            curl.contains("http://x.test") && !curl.contains("x.test*"),
+            "{curl}"
+        );
     }
 
     #[test]
