@@ -185,9 +185,10 @@ impl Entry {
             http_version: version(&r.http_version),
             remote_addr: ours.remote_address.unwrap_or_else(|| "imported".to_owned()),
             headers,
+            // A HAR writer that kept less of the body than it says was sent.
+            body_truncated: ours.body_truncated || body_size > body.len() as u64,
             body: body.into(),
             body_size,
-            body_truncated: ours.body_truncated,
             event_type: None,
             sig_provider: ours.signature_provider,
             sig_status: ours.signature_status,
@@ -314,6 +315,16 @@ mod tests {
             [("location".to_owned(), b"/home".to_vec())]
         );
         assert_eq!(r.answer.body, [0, 1, 2, 255]);
+    }
+
+    #[test]
+    fn a_body_shorter_than_its_entry_says_is_marked_truncated() {
+        let har = br#"{"log":{"entries":[{"startedDateTime":"2024-06-01T10:00:00Z",
+            "request":{"method":"POST","url":"http://a.test/","bodySize":200,
+                       "postData":{"mimeType":"text/plain","text":"only this"}}}]}}"#;
+        let r = &read_har(har).expect("reads")[0];
+        assert_eq!((r.body_size, r.body.len()), (200, 9));
+        assert!(r.body_truncated);
     }
 
     #[test]
