@@ -627,3 +627,34 @@ fn a_forward_shows_the_status_the_sender_got_in_the_list() {
     });
     assert_eq!(app.rows[0].status, 200, "a resend leaves the answer alone");
 }
+
+#[test]
+fn new_rows_count_down_as_the_selection_passes_them() {
+    let (mut app, _) = listening();
+    window(&mut app, rows(5, 1), Placement::Replace);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    app.update(Msg::Captured(vec![row(6), row(7), row(8)]));
+    assert_eq!(app.unseen, 3);
+    assert_eq!(app.selected_row().map(|r| r.id), Some(RequestId(3)));
+    for expected in [3, 3, 2, 1, 0] {
+        key(&mut app, KeyCode::Char('k'));
+        assert_eq!(
+            app.unseen,
+            expected,
+            "at #{:?}",
+            app.selected_row().map(|r| r.id)
+        );
+    }
+}
+
+#[test]
+fn rows_another_process_adds_above_an_offline_selection_are_counted_as_new() {
+    let (mut app, _) = App::new(Source::Offline { file: "f".into() }, true, (160, 40));
+    window(&mut app, rows(3, 1), Placement::Replace);
+    assert!(!app.follow);
+    app.update(Msg::FileChanged);
+    window(&mut app, rows(5, 1), Placement::Refresh);
+    assert_eq!(app.selected_row().map(|r| r.id), Some(RequestId(3)));
+    assert_eq!(app.unseen, 2);
+}

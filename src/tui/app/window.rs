@@ -58,6 +58,10 @@ impl App {
     /// Selects row `index`, keeps it visible and loads its detail.
     pub(super) fn select(&mut self, index: usize) -> Vec<Effect> {
         self.selected = index;
+        // New rows passed on the way up are seen.
+        if self.at_newest {
+            self.unseen = self.unseen.min(index as u64);
+        }
         self.clamp_offset();
         self.want_detail()
     }
@@ -201,6 +205,11 @@ impl App {
                 }
             }
             Placement::Refresh => {
+                let newest = self.rows.first().map(|r| r.id);
+                let added = rows.iter().take_while(|r| Some(r.id) > newest).count();
+                if !self.follow {
+                    self.unseen += added as u64;
+                }
                 self.rows = rows;
                 self.at_newest = true;
                 self.at_oldest = !full;
