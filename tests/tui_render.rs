@@ -371,6 +371,14 @@ fn the_header_keeps_the_follow_state_and_new_count_when_short_of_room() {
 }
 
 #[test]
+fn a_short_screen_still_lists_a_request() {
+    let mut screen = Screen::listening(40, 10);
+    screen.rows(mixed());
+    let text = screen.text();
+    assert!(text.contains("DELETE"), "the newest row is listed:\n{text}");
+}
+
+#[test]
 fn narrow_layout_stacks_the_panes() {
     let mut screen = Screen::listening(80, 30);
     screen.rows(mixed());

@@ -56,12 +56,24 @@ pub fn areas(app: &App) -> Areas {
     } else {
         40
     };
-    let [list, detail] = Layout::default()
-        .direction(direction)
-        .constraints([
+    let constraints = if direction == Direction::Horizontal {
+        [
             Constraint::Percentage(split),
             Constraint::Percentage(100 - split),
-        ])
+        ]
+    } else {
+        // On a short screen the list keeps room for one row at least: its
+        // borders and title take three.
+        let share =
+            u16::try_from((u32::from(main.height) * u32::from(split) + 50) / 100).unwrap_or(0);
+        [
+            Constraint::Length(share.max(main.height.min(4))),
+            Constraint::Min(0),
+        ]
+    };
+    let [list, detail] = Layout::default()
+        .direction(direction)
+        .constraints(constraints)
         .areas(main);
     // Blocks draw a border; the list has one title row inside it.
     let list_inner = inner(list);
