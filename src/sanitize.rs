@@ -55,6 +55,24 @@ pub fn owned(text: &str) -> String {
     visible(text).into_owned()
 }
 
+/// One `key=value` of a query string or form, decoded (`+` is a space,
+/// `%XX` a byte) and made visible: bytes that are not UTF-8 show as `\xNN`,
+/// not as U+FFFD, which a sender could also have sent.
+pub fn form_pair(segment: &[u8]) -> (String, String) {
+    let decode = |part: &[u8]| {
+        let spaced: Vec<u8> = part
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+        visible_bytes(&bytes).into_owned()
+    };
+    match segment.iter().position(|&b| b == b'=') {
+        Some(at) => (decode(&segment[..at]), decode(&segment[at + 1..])),
+        None => (decode(segment), String::new()),
+    }
+}
+
 /// Like `visible`, but keeps line feeds (and drops the CR of CRLF) so
 /// multi-line bodies still show as lines.
 pub fn visible_multiline(text: &str) -> String {
@@ -119,6 +137,23 @@ fn push_hex(out: &mut String, value: u32, width: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_pairs_show_bytes_that_are_not_utf8_as_escapes() {
+        assert_eq!(
+            form_pair(b"k%FF=v%FE%C3%A9+x"),
+            ("k\\xff".to_owned(), "v\\xfe\u{e9} x".to_owned())
+        );
+        assert_eq!(form_pair(b"flag"), ("flag".to_owned(), String::new()));
+        assert_eq!(
+            form_pair(b"a=%1B%5B2J"),
+            ("a".to_owned(), "\\e[2J".to_owned())
+        );
+        assert_eq!(
+            form_pair(b"r=%EF%BF%BD"),
+            ("r".to_owned(), "\u{fffd}".to_owned())
+        );
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -5,7 +5,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::sink::Sink;
-use crate::sanitize::{owned, visible_bytes};
+use crate::sanitize::{form_pair, visible_bytes};
 
 /// Keys wider than this do not widen the key column further.
 const MAX_KEY_COLUMN: usize = 32;
@@ -17,10 +17,7 @@ pub fn render(data: &[u8], sink: &mut Sink) -> usize {
         .iter()
         .take(sink.remaining())
         .map(|&(at, segment)| {
-            let (key, value) = form_urlencoded::parse(segment)
-                .next()
-                .map(|(k, v)| (owned(&k), owned(&v)))
-                .unwrap_or_default();
+            let (key, value) = form_pair(segment);
             (at, key, value)
         })
         .collect();

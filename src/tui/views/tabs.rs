@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use crate::human;
 use crate::model::RequestDetail;
-use crate::sanitize::{visible, visible_bytes};
+use crate::sanitize::{form_pair, visible, visible_bytes};
 use crate::tui::app::{Shown, Tab};
 use crate::tui::theme;
 
@@ -136,8 +136,10 @@ fn query(d: &RequestDetail) -> Vec<Line<'static>> {
         ];
     };
     let mut lines = vec![field("path", visible(path).into_owned()), Line::raw("")];
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
+    let pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| form_pair(p.as_bytes()))
         .collect();
     let width = pairs
         .iter()
@@ -147,12 +149,9 @@ fn query(d: &RequestDetail) -> Vec<Line<'static>> {
         .min(40);
     for (key, value) in pairs {
         lines.push(Line::from(vec![
-            Span::styled(
-                format!("{:<width$}", visible(&key)),
-                Style::new().fg(theme::ACCENT),
-            ),
+            Span::styled(format!("{key:<width$}"), Style::new().fg(theme::ACCENT)),
             Span::styled(" = ", theme::dim()),
-            Span::raw(visible(&value).into_owned()),
+            Span::raw(value),
         ]));
     }
     lines.push(Line::raw(""));
