@@ -560,6 +560,19 @@ fn the_terminal_editor_refuses_bytes_it_would_change_and_points_to_e() {
 }
 
 #[test]
+fn the_terminal_editor_refuses_what_it_cannot_show() {
+    for body in [&b"line1 \x1b[2J"[..], "rtl \u{202e}txt".as_bytes()] {
+        let mut app = showing(body);
+        key(&mut app, KeyCode::Char('e'));
+        assert!(app.editor.is_none(), "{body:?}");
+        assert!(matches!(&app.toast, Some(Toast::Error(e)) if e.contains("cannot show")));
+    }
+    let mut app = showing(b"tab\there\r\nnext line");
+    key(&mut app, KeyCode::Char('e'));
+    assert!(app.editor.is_some(), "tabs and line ends are fine");
+}
+
+#[test]
 fn a_broken_edit_stays_in_the_terminal_editor() {
     let mut app = showing(br#"{"a":1}"#);
     key(&mut app, KeyCode::Char('e'));

@@ -89,6 +89,23 @@ impl App {
                 return Vec::new();
             }
         };
+        // The text area draws what it holds as is: an escape sequence would
+        // reach the terminal, or be invisible yet sent. Tabs and line ends
+        // are what they look like.
+        if text
+            .chars()
+            .any(|c| crate::sanitize::needs_escape(c) && !matches!(c, '\t' | '\r' | '\n'))
+        {
+            if was_kept {
+                self.kept_edit = Some((id, text.into_bytes()));
+            }
+            self.toast = Some(Toast::Error(
+                "this request has control characters (such as ESC) or bidi controls, which \
+                 this editor cannot show: press E to edit it in $EDITOR"
+                    .into(),
+            ));
+            return Vec::new();
+        }
         let lines = text.split('\n').map(str::to_owned).collect();
         self.editor = Some(Editor {
             id,
