@@ -127,6 +127,14 @@ async fn closing_commits_what_was_queued_and_turns_later_senders_away() {
     assert_eq!(wal, 0, "the log is folded into the file on the way out");
 }
 
+/// Another process reads the file (an export to `har`) and adds to it
+/// (an import of that export).
+fn export_and_import_elsewhere(db: &std::path::Path, har: &std::path::Path) {
+    for command in ["export", "import"] {
+        elsewhere(&[command.as_ref(), har.as_ref(), "--db".as_ref(), db.as_ref()]);
+    }
+}
+
 /// Runs `hookscope ARGS` as another process would.
 fn elsewhere(args: &[&std::ffi::OsStr]) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_hookscope"))
@@ -171,18 +179,7 @@ async fn the_writers_lock_on_the_file_holds_while_readers_come_and_go() {
         "opening a reader dropped the writer's lock"
     );
     drop(reader);
-    elsewhere(&[
-        "export".as_ref(),
-        har.as_ref(),
-        "--db".as_ref(),
-        db.as_ref(),
-    ]);
-    elsewhere(&[
-        "import".as_ref(),
-        har.as_ref(),
-        "--db".as_ref(),
-        db.as_ref(),
-    ]);
+    export_and_import_elsewhere(&db, &har);
     // Enough rows for the checkpointer to copy and sync in the background.
     for n in 3..9_000 {
         handle
@@ -224,18 +221,7 @@ async fn the_writer_reports_commits_made_by_another_process_and_not_its_own() {
         );
     }
 
-    elsewhere(&[
-        "export".as_ref(),
-        har.as_ref(),
-        "--db".as_ref(),
-        db.as_ref(),
-    ]);
-    elsewhere(&[
-        "import".as_ref(),
-        har.as_ref(),
-        "--db".as_ref(),
-        db.as_ref(),
-    ]);
+    export_and_import_elsewhere(&db, &har);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         match tokio::time::timeout_at(deadline, seen.recv()).await {

@@ -52,37 +52,7 @@ fn url(detail: &RequestDetail) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Answer, RequestId, RequestSummary};
-
-    fn detail(headers: &[(&str, &[u8])], body: &[u8]) -> RequestDetail {
-        RequestDetail {
-            summary: RequestSummary {
-                id: RequestId(1),
-                received_at_us: 0,
-                method: "POST".into(),
-                target: "/".into(),
-                http_version: "HTTP/1.1".into(),
-                remote_addr: "127.0.0.1:1".into(),
-                content_type: None,
-                body_size: body.len() as u64,
-                body_truncated: false,
-                status: 200,
-                event_type: None,
-                sig_provider: None,
-                sig_status: None,
-            },
-            headers: headers
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
-                .collect(),
-            body: body.to_vec(),
-            answer: Answer {
-                status: 200,
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-        }
-    }
+    use crate::export::tests::detail;
 
     #[test]
     fn a_body_that_is_not_text_is_copied_whole_as_base64() {
