@@ -371,6 +371,24 @@ fn the_header_keeps_the_follow_state_and_new_count_when_short_of_room() {
 }
 
 #[test]
+fn a_long_message_wraps_so_it_is_read_whole() {
+    let mut screen = Screen::listening(80, 14);
+    screen.rows(mixed());
+    screen.app.toast = Some(hookscope::tui::app::Toast::Error(
+        "not sent: line 1: 'HQTP/1.1' is not an HTTP version; expected 'METHOD URL HTTP/1.1', \
+         e.g. 'POST http://localhost:3000/hooks HTTP/1.1'"
+            .into(),
+    ));
+    let text = screen.text();
+    let bottom: Vec<&str> = text.lines().rev().take(2).collect();
+    assert!(
+        bottom[0].contains("/hooks HTTP/1.1'"),
+        "its end is shown:\n{text}"
+    );
+    assert!(bottom[1].contains("not sent: line 1"), "{text}");
+}
+
+#[test]
 fn a_short_screen_still_lists_a_request() {
     let mut screen = Screen::listening(40, 10);
     screen.rows(mixed());

@@ -43,7 +43,7 @@ pub fn areas(app: &App) -> Areas {
         Constraint::Length(1),
         Constraint::Min(0),
         Constraint::Length(filter_height),
-        Constraint::Length(1),
+        Constraint::Length(super::views::status_height(app, width)),
     ])
     .areas(screen);
     let direction = if width >= WIDE {

@@ -13,6 +13,7 @@ use ratatui::Frame;
 
 use super::app::{App, Mode};
 
+pub use status::height as status_height;
 pub use tabs::len as tab_len;
 
 pub fn render(frame: &mut Frame, app: &App) {

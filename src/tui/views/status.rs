@@ -69,6 +69,28 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
         };
         frame.render_widget(Line::styled(hint, theme::dim()), hint_area);
     }
+    let lines = status_lines(app, usize::from(areas.status.width));
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines), areas.status);
+}
+
+/// Lines a message may take at the bottom, so a long error is read whole.
+const MAX_STATUS_LINES: usize = 3;
+
+/// How many lines the status line needs at this width.
+pub fn height(app: &App, width: u16) -> u16 {
+    u16::try_from(status_lines(app, usize::from(width)).len()).unwrap_or(1)
+}
+
+/// The keys that matter now, or a message, wrapped when it is long.
+fn status_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let message = |text: &str, style: Style| -> Vec<Line<'static>> {
+        let mut lines: Vec<Line<'static>> = fit::wrap(&format!(" {}", visible(text)), width)
+            .into_iter()
+            .map(|l| Line::styled(l, style))
+            .collect();
+        lines.truncate(MAX_STATUS_LINES);
+        lines
+    };
     let line = match (&app.mode, &app.toast) {
         (Mode::Filter { .. }, _) => hint_line(&[
             ("Enter", "apply"),
@@ -128,18 +150,14 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
                 Span::raw(" cancel"),
             ])
         }
-        (_, Some(Toast::Info(text))) => {
-            Line::styled(format!(" {}", visible(text)), Style::new().fg(Color::Green))
-        }
-        (_, Some(Toast::Error(text))) => {
-            Line::styled(format!(" {}", visible(text)), theme::error())
-        }
+        (_, Some(Toast::Info(text))) => return message(text, Style::new().fg(Color::Green)),
+        (_, Some(Toast::Error(text))) => return message(text, theme::error()),
         _ => {
             let hints: Vec<(&str, &str)> = keymap::hints(app.context()).collect();
             hint_line(&hints)
         }
     };
-    frame.render_widget(line, areas.status);
+    vec![line]
 }
 
 fn hint_line(hints: &[(&str, &str)]) -> Line<'static> {
