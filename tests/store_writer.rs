@@ -197,40 +197,48 @@ async fn the_writers_lock_on_the_file_holds_while_readers_come_and_go() {
 
 /// A listening UI learns of its own rows from the writer's events; rows
 /// another process adds (an import, a second listener) reach it only if the
-/// writer notices that someone else committed, which its own commits never
-/// count as.
+/// writer, asked by the UI now and then, notices that someone else
+/// committed, which its own commits and checkpoints never count as.
 #[tokio::test]
 async fn the_writer_reports_commits_made_by_another_process_and_not_its_own() {
+    use hookscope::store::StoreEvent;
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("captures.sqlite3");
     let har = dir.path().join("one.har");
     let (events, mut seen) = mpsc::unbounded_channel();
     let (writer, handle) = Writer::start(&db, events).expect("store opens");
+    let mut n = 0;
+    // Asks the writer to look, then waits for a commit queued behind the
+    // ask: the look is done by then. Says whether it saw another's commit.
+    let mut look = async |seen: &mut mpsc::UnboundedReceiver<StoreEvent>| {
+        handle.look_for_others();
+        n += 1;
+        handle
+            .store(request(100_000 + n, b"{}".to_vec()))
+            .await
+            .expect("stored");
+        let mut elsewhere = false;
+        while let Ok(event) = seen.try_recv() {
+            elsewhere |= matches!(event, StoreEvent::ChangedElsewhere);
+        }
+        elsewhere
+    };
     // Past the first checkpoint (every 4,000 rows), which is not a commit.
     for n in 1..=5_000 {
         handle
             .store(request(n, b"{}".to_vec()))
             .await
             .expect("stored");
-    }
-    // Long enough for several looks at the file (every 300 ms) to pass.
-    let quiet = tokio::time::Instant::now() + Duration::from_secs(1);
-    while let Ok(Some(event)) = tokio::time::timeout_at(quiet, seen.recv()).await {
-        assert!(
-            !matches!(event, hookscope::store::StoreEvent::ChangedElsewhere),
-            "its own commits are not someone else's"
-        );
-    }
-
-    export_and_import_elsewhere(&db, &har);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        match tokio::time::timeout_at(deadline, seen.recv()).await {
-            Ok(Some(hookscope::store::StoreEvent::ChangedElsewhere)) => break,
-            Ok(Some(_)) => {}
-            Ok(None) | Err(_) => panic!("the import was never noticed"),
+        if n % 1_000 == 0 {
+            assert!(
+                !look(&mut seen).await,
+                "its own commits are not someone else's"
+            );
         }
     }
+    export_and_import_elsewhere(&db, &har);
+    assert!(look(&mut seen).await, "the import was noticed");
+    assert!(!look(&mut seen).await, "and only once");
     drop(handle);
     writer.finish();
 }

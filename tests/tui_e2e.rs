@@ -200,6 +200,40 @@ fn capture_inspect_filter_and_quit_in_a_real_terminal() {
 }
 
 #[test]
+fn a_listening_ui_shows_what_another_process_imports_into_its_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("listened.sqlite3");
+    let tmux = Tmux::hookscope(&format!("--port 0 --db {}", db.display()));
+    let addr = listening_addr(&tmux);
+    assert_eq!(post_json(addr, "/captured-here", r#"{"n":1}"#), 200);
+    tmux.wait_for("the captured row", |s| s.contains("/captured-here"));
+
+    // A HAR made elsewhere, imported into the listened file by another process.
+    let elsewhere = dir.path().join("elsewhere.sqlite3");
+    let other = common::Binary::start(&elsewhere, &[]);
+    assert_eq!(post_json(other.addr, "/from-import", r#"{"n":2}"#), 200);
+    drop(other);
+    let har = dir.path().join("share.har");
+    for (command, file, db) in [("export", &har, &elsewhere), ("import", &har, &db)] {
+        let out = common::bin()
+            .arg(command)
+            .arg(file)
+            .arg("--db")
+            .arg(db)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    tmux.wait_for("the imported row", |s| {
+        s.contains("/from-import") && s.contains("2 requests")
+    });
+}
+
+#[test]
 fn open_shows_a_file_another_process_is_writing_live_and_read_only() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("shared.sqlite3");

@@ -7,7 +7,6 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, params};
 use tokio::sync::{mpsc, oneshot};
@@ -23,8 +22,6 @@ use crate::model::{
 const QUEUE_DEPTH: usize = 1024;
 /// Upper bound of requests per transaction, so one commit never stalls long.
 const MAX_BATCH: usize = 512;
-/// How often the writer looks for commits made by another process.
-const WATCH_EVERY: Duration = Duration::from_millis(300);
 
 /// What the writer tells the rest of the program after each commit.
 #[derive(Clone, Debug)]
@@ -121,6 +118,10 @@ enum Task {
         verdicts: Vec<SignatureVerdict>,
         ack: oneshot::Sender<Result<(), String>>,
     },
+    /// Report `ChangedElsewhere` if another process committed since the
+    /// last look. Asked for by the UI's reader now and then, so the capture
+    /// thread keeps no timer of its own for it.
+    LookForOthers,
     Attempt {
         attempt: Box<NewAttempt>,
         /// Replaces the request's stored answer (forward mode answers with the app's).
@@ -194,6 +195,13 @@ impl WriterHandle {
     }
 
     /// Deletes requests with their data and attempts.
+    /// Asks the writer to look for other processes' commits (see
+    /// `StoreEvent::ChangedElsewhere`). Never waits: a full queue means the
+    /// writer is busy, and the next ask comes soon.
+    pub fn look_for_others(&self) {
+        let _ = self.jobs.try_send(Task::LookForOthers);
+    }
+
     pub async fn delete(&self, ids: Vec<RequestId>) -> Result<(), StoreError> {
         let (ack, done) = oneshot::channel();
         self.jobs
@@ -224,6 +232,9 @@ impl WriterTask {
             .map_err(|e| StoreError::sqlite(path, e))?;
         let file_id = FileId::of(path).map_err(|e| StoreError::io(path, e))?;
         let checkpointer = Checkpointer::start(path)?;
+        // Taken now: a commit made by someone else right after the writer
+        // opened is after what the UI first reads.
+        let data_version = data_version(&conn);
         let (jobs_tx, tasks) = mpsc::channel(QUEUE_DEPTH);
         let state = WriterState {
             conn,
@@ -231,8 +242,7 @@ impl WriterTask {
             file_id,
             events,
             checkpointer,
-            data_version: None,
-            next_watch: Instant::now(),
+            data_version,
         };
         Ok((WriterTask { state, tasks }, WriterHandle { jobs: jobs_tx }))
     }
@@ -265,7 +275,6 @@ impl Writer {
     ) -> Result<(Writer, WriterHandle), StoreError> {
         let (task, handle) = WriterTask::open(path, events)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
             .build()
             .map_err(|e| StoreError::io(path, e))?;
         let thread = std::thread::Builder::new()
@@ -284,31 +293,29 @@ impl Writer {
 }
 
 /// Waits for the next task: `None` once every handle is dropped, or once
-/// `closing` has resolved and what was queued before is taken. Meanwhile
-/// calls `watch` whenever `watch_at` passes; it returns the next time.
+/// `closing` has resolved and what was queued before is taken.
 async fn next_task(
     tasks: &mut mpsc::Receiver<Task>,
-    mut closing: Pin<&mut impl Future<Output = ()>>,
+    closing: Pin<&mut impl Future<Output = ()>>,
     open: &mut bool,
-    mut watch_at: Instant,
-    mut watch: impl FnMut() -> Instant,
 ) -> Option<Task> {
-    while *open {
-        // Biased, so under load a queued task wins and the timer is never
-        // even registered.
+    if *open {
         tokio::select! {
             biased;
             task = tasks.recv() => return task,
-            () = closing.as_mut() => {
+            () = closing => {
                 *open = false;
                 // Senders still alive (a connection past its grace time) get
                 // an error instead of waiting for a commit that never comes.
                 tasks.close();
             }
-            () = tokio::time::sleep_until(watch_at.into()) => watch_at = watch(),
         }
     }
     tasks.recv().await
+}
+
+fn data_version(conn: &Connection) -> Option<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0)).ok()
 }
 
 /// Moves queued captures into `batch`; returns a delete that has to wait
@@ -333,7 +340,6 @@ struct WriterState {
     /// `PRAGMA data_version` of the write connection, which changes only
     /// when another connection commits: never for the writer's own commits.
     data_version: Option<i64>,
-    next_watch: Instant,
 }
 
 impl WriterState {
@@ -347,23 +353,19 @@ impl WriterState {
         loop {
             let first = match pending.take() {
                 Some(task) => task,
-                None => {
-                    let at = self.next_watch;
-                    match next_task(&mut tasks, closing.as_mut(), &mut open, at, || self.watch())
-                        .await
-                    {
-                        Some(task) => task,
-                        None => break,
-                    }
-                }
+                None => match next_task(&mut tasks, closing.as_mut(), &mut open).await {
+                    Some(task) => task,
+                    None => break,
+                },
             };
-            if Instant::now() >= self.next_watch {
-                self.watch();
-            }
             let first = match first {
                 Task::Capture(job) => job,
                 Task::Delete { ids, ack } => {
                     let _ = ack.send(self.delete(&ids));
+                    continue;
+                }
+                Task::LookForOthers => {
+                    self.look_for_others();
                     continue;
                 }
                 Task::Attempt {
@@ -416,21 +418,12 @@ impl WriterState {
         let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
     }
 
-    /// Tells the UI when another process has committed since the last look;
-    /// returns when to look next.
-    fn watch(&mut self) -> Instant {
-        self.next_watch = Instant::now() + WATCH_EVERY;
-        if let Ok(now) = self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))
-            && self
-                .data_version
-                .replace(now)
-                .is_some_and(|before| before != now)
-        {
+    /// Tells the UI when another process has committed since the last look.
+    fn look_for_others(&mut self) {
+        let now = data_version(&self.conn);
+        if now.is_some() && std::mem::replace(&mut self.data_version, now) != now {
             let _ = self.events.send(StoreEvent::ChangedElsewhere);
         }
-        self.next_watch
     }
 
     fn commit(&mut self, batch: &mut Vec<Job>) {

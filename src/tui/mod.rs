@@ -119,8 +119,7 @@ where
     B::Error: Send + Sync + 'static,
 {
     let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
-    let watch = options.writer.is_none();
-    let store = store_worker::start(options.db.clone(), watch, msgs_tx.clone())?;
+    let store = store_worker::start(options.db.clone(), options.writer.clone(), msgs_tx.clone())?;
     if let Some(mut events) = options.store_events {
         let tx = msgs_tx.clone();
         tokio::spawn(async move {

@@ -1,29 +1,32 @@
 //! The reader thread: owns a read connection, answers `StoreCmd`s with
-//! messages, and (for files written by another process) watches for commits.
+//! messages, and watches for commits by other processes: itself for a file
+//! opened offline, through the writer while listening.
 
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::msg::{Msg, StoreCmd, StoreReply};
-use crate::store::{Reader, StoreError};
+use crate::store::{Reader, StoreError, WriterHandle};
 
-/// How often a watched file is checked for writes by other processes.
+/// How often the file is checked for writes by other processes.
 const POLL: Duration = Duration::from_millis(300);
 
-/// Starts the thread; it ends when the command sender is dropped.
+/// Starts the thread; it ends when the command sender is dropped. With a
+/// `writer`, the writer looks for other processes' commits: this reader's
+/// view of the file also changes with every commit of the writer's own.
 pub fn start(
     path: PathBuf,
-    watch: bool,
+    writer: Option<WriterHandle>,
     msgs: UnboundedSender<Msg>,
 ) -> Result<mpsc::Sender<StoreCmd>, StoreError> {
     let reader = Reader::open(&path)?;
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .name("store-reader".into())
-        .spawn(move || serve(&reader, &rx, watch, &msgs))
+        .spawn(move || serve(&reader, &rx, writer.as_ref(), &msgs))
         .map_err(|e| StoreError::Io { path, error: e })?;
     Ok(tx)
 }
@@ -31,28 +34,35 @@ pub fn start(
 fn serve(
     reader: &Reader,
     cmds: &mpsc::Receiver<StoreCmd>,
-    watch: bool,
+    writer: Option<&WriterHandle>,
     msgs: &UnboundedSender<Msg>,
 ) {
     let mut version = reader.data_version().ok();
+    // Looked for on time even while commands keep coming.
+    let mut next_look = Instant::now() + POLL;
     loop {
-        let cmd = match cmds.recv_timeout(POLL) {
-            Ok(cmd) => cmd,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if watch {
-                    let now = reader.data_version().ok();
-                    if now != version {
-                        version = now;
-                        let _ = msgs.send(Msg::FileChanged);
-                    }
+        match cmds.recv_timeout(next_look.saturating_duration_since(Instant::now())) {
+            Ok(cmd) => {
+                if msgs.send(answer(reader, cmd).into()).is_err() {
+                    return;
                 }
-                continue;
             }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        let reply = answer(reader, cmd);
-        if msgs.send(reply.into()).is_err() {
-            return;
+        }
+        if Instant::now() < next_look {
+            continue;
+        }
+        next_look = Instant::now() + POLL;
+        match writer {
+            Some(writer) => writer.look_for_others(),
+            None => {
+                let now = reader.data_version().ok();
+                if now != version {
+                    version = now;
+                    let _ = msgs.send(Msg::FileChanged);
+                }
+            }
         }
     }
 }
