@@ -216,7 +216,8 @@ impl Driver {
 fn measure(path: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
     let (tx, msgs) = mpsc::unbounded_channel();
-    let store = store_worker::start(path.to_path_buf(), false, tx)?;
+    // No writer: the reader looks at the file itself, as `open` does.
+    let store = store_worker::start(path.to_path_buf(), None, tx)?;
     let (app, effects) = App::new(
         Source::Offline {
             file: path.display().to_string(),
