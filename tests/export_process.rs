@@ -323,7 +323,7 @@ fn the_uis_reader_thread_writes_an_export_and_says_how_many() {
     let db = dir.path().join("c.sqlite3");
     capture(&db);
     let (msgs, mut replies) = tokio::sync::mpsc::unbounded_channel();
-    let cmds = hookscope::tui::store_worker::start(db.clone(), false, msgs).expect("reader");
+    let cmds = hookscope::tui::store_worker::start(db.clone(), None, msgs).expect("reader");
     let path = dir.path().join("ui.ndjson");
     cmds.send(StoreCmd::Export {
         filter: hookscope::filter::Filter::parse("method:POST").expect("filter"),
