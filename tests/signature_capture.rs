@@ -478,3 +478,91 @@ fn verify_db_stores_new_verdicts() {
     );
     assert_eq!(ls(&db), "valid");
 }
+
+/// A listener whose answer is what the provider needs to accept the URL:
+/// Slack's `url_verification` gets its challenge back, and Discord's probe
+/// with a bad signature gets 401 (Discord refuses an endpoint that says 200).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_checks_of_the_endpoint_get_the_answer_they_need() {
+    let listen_with = |provider: ProviderId, secret: &str| {
+        let config = Config {
+            secrets: BTreeMap::from([(
+                provider.as_str().to_owned(),
+                SecretList::One(secret.into()),
+            )]),
+            ..Config::default()
+        };
+        SharedVerifier::new(Verifier::new(&config, &[], |_| None).expect("config"))
+    };
+    let signed = |provider, secret: &str, url: &str, body: &str| {
+        let now = Clock::System.now();
+        let input = SignInput {
+            url,
+            body: body.as_bytes(),
+            now,
+            message_id: "msg_check_1",
+            content_type: Some("application/json"),
+        };
+        let mut headers = signature::sign(provider, secret, &input, None).expect("signs");
+        headers.push(("content-type".into(), "application/json".into()));
+        headers
+    };
+    let refs = |headers: &[(String, String)]| -> Vec<(String, Vec<u8>)> {
+        headers
+            .iter()
+            .map(|(n, v)| (n.clone(), v.as_bytes().to_vec()))
+            .collect()
+    };
+
+    let verifier = listen_with(ProviderId::Slack, "slack-signing-secret");
+    let server = Server::start_with(|c| c.verifier = verifier).await;
+    let url = server.url("/slack/events");
+    let body = r#"{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+    let headers = refs(&signed(
+        ProviderId::Slack,
+        "slack-signing-secret",
+        &url,
+        body,
+    ));
+    let header_refs: Vec<(&str, &[u8])> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_slice()))
+        .collect();
+    let (status, answer) = send(&client(), "POST", &url, &header_refs, body).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        String::from_utf8_lossy(&answer),
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
+
+    // The listener knows the app's public key; the probe is signed with another.
+    let app_seed = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+    let public = hex::encode(
+        ed25519_dalek::SigningKey::from_bytes(
+            &hex::decode(app_seed)
+                .expect("hex")
+                .try_into()
+                .expect("32 bytes"),
+        )
+        .verifying_key()
+        .to_bytes(),
+    );
+    let verifier = listen_with(ProviderId::Discord, &public);
+    let server = Server::start_with(|c| c.verifier = verifier).await;
+    let url = server.url("/discord/interactions");
+    let body = r#"{"type":1}"#;
+    let other_seed = "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb";
+    for (seed, expected, answer_body) in [
+        (other_seed, 401, "invalid request signature"),
+        (app_seed, 200, r#"{"type":1}"#),
+    ] {
+        let headers = refs(&signed(ProviderId::Discord, seed, &url, body));
+        let header_refs: Vec<(&str, &[u8])> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_slice()))
+            .collect();
+        let (status, answer) = send(&client(), "POST", &url, &header_refs, body).await;
+        assert_eq!(status, expected, "signed with {seed}");
+        assert_eq!(String::from_utf8_lossy(&answer), answer_body);
+    }
+}

@@ -18,7 +18,6 @@ use super::CaptureConfig;
 use super::body::{self, BodyEnd};
 use crate::classify;
 use crate::model::{Answer, AnswerTemplate, HeaderList, NewRequest};
-use crate::signature::Status;
 use crate::store::WriterHandle;
 
 pub(crate) struct Ctx {
@@ -80,15 +79,16 @@ async fn handle(ctx: &Ctx, remote: &str, req: Request<Incoming>) -> Response<Ful
         .verifier
         .get()
         .verdict(method, &target, &headers, &read.kept);
-    let answer = match (&verdict.handshake, verdict.status) {
+    let answer = match &verdict.handshake {
         _ if read.truncated => Arc::new(oversize_answer(ctx.config.max_body)),
-        // Zoom's URL validation and Discord's PING expect a computed answer.
-        (Some(handshake), Status::Valid) => Arc::new(AnswerTemplate {
-            status: 200,
+        // A provider's handshake expects a computed answer, and Discord a
+        // 401 for its probes with a bad signature.
+        Some(handshake) => Arc::new(AnswerTemplate {
+            status: handshake.status,
             headers: vec![("content-type".into(), handshake.content_type.clone())],
             body: handshake.body.clone(),
         }),
-        _ => ctx.config.answer.clone(),
+        None => ctx.config.answer.clone(),
     };
     let request = NewRequest {
         received_at_us,

@@ -77,6 +77,11 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
     }
     if v.status == Status::InvalidSignature {
         v.note("Discord deliberately sends bad signatures to check that the endpoint answers 401");
+        v.handshake = Some(HandshakeResponse {
+            status: 401,
+            content_type: "text/plain".to_string(),
+            body: "invalid request signature".to_string(),
+        });
     }
     v
 }
@@ -85,6 +90,7 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
 fn ping_answer(body: &[u8]) -> Option<HandshakeResponse> {
     let event: serde_json::Value = serde_json::from_slice(body).ok()?;
     (event.get("type")?.as_i64()? == 1).then(|| HandshakeResponse {
+        status: 200,
         content_type: "application/json".to_string(),
         body: r#"{"type":1}"#.to_string(),
     })

@@ -38,7 +38,9 @@ pub struct Verification {
     pub hints: Vec<String>,
     /// Facts worth knowing whatever the verdict (unsigned fields, stale but accepted timestamps…).
     pub notes: Vec<String>,
-    /// What the endpoint must answer for a handshake message (Zoom, Twitch, Discord PING).
+    /// What the endpoint must answer instead of its usual answer: a
+    /// handshake (Slack's and Zoom's URL checks, Twitch's challenge, Discord's
+    /// PING), or Discord's probe with a bad signature, which must get 401.
     pub handshake: Option<HandshakeResponse>,
     /// Index of the configured secret that verified.
     #[serde(skip)]
@@ -59,6 +61,7 @@ fn lossy_utf8<S: serde::Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::
 /// Response an endpoint must send to a provider's handshake or challenge message.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HandshakeResponse {
+    pub status: u16,
     pub content_type: String,
     pub body: String,
 }

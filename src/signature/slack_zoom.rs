@@ -73,8 +73,11 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
         Stamp::seconds(secs),
         Window::Symmetric,
     );
-    if ctx.provider == ProviderId::Zoom && v.status == Status::Valid {
-        v.handshake = zoom_validation(ctx, &v);
+    if v.status == Status::Valid {
+        v.handshake = match ctx.provider {
+            ProviderId::Zoom => zoom_validation(ctx, &v),
+            _ => slack_challenge(ctx.req.body),
+        };
     }
     v
 }
@@ -91,8 +94,22 @@ fn zoom_validation(ctx: &Ctx, v: &Verification) -> Option<HandshakeResponse> {
     let encrypted = mac::to_hex(&mac::hmac(HmacAlgorithm::Sha256, key, &[plain.as_bytes()]));
     let plain_json = serde_json::Value::from(plain).to_string();
     Some(HandshakeResponse {
+        status: 200,
         content_type: "application/json".to_string(),
         body: format!(r#"{{"plainToken":{plain_json},"encryptedToken":"{encrypted}"}}"#),
+    })
+}
+
+/// Slack's `url_verification` must be answered with its `challenge`.
+fn slack_challenge(body: &[u8]) -> Option<HandshakeResponse> {
+    let event: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if event.get("type")?.as_str()? != "url_verification" {
+        return None;
+    }
+    Some(HandshakeResponse {
+        status: 200,
+        content_type: "text/plain".to_string(),
+        body: event.get("challenge")?.as_str()?.to_string(),
     })
 }
 

@@ -70,6 +70,7 @@ fn challenge_answer(ctx: &Ctx) -> Option<HandshakeResponse> {
     }
     let event: serde_json::Value = serde_json::from_slice(ctx.req.body).ok()?;
     Some(HandshakeResponse {
+        status: 200,
         content_type: "text/plain".to_string(),
         body: event.get("challenge")?.as_str()?.to_string(),
     })
