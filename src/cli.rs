@@ -166,7 +166,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "UNIX")]
     pub now: Option<i64>,
     /// Freshness window in seconds, instead of the provider's
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(i64).range(0..))]
     pub tolerance: Option<i64>,
     /// The URL the provider signed (Twilio, Square); default http://HOST/TARGET from the request
     #[arg(long)]

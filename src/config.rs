@@ -184,11 +184,17 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        if http::StatusCode::from_u16(self.response.status).is_err() {
+        // `http` takes any three digits; a sender knows only these classes.
+        if !(100..=599).contains(&self.response.status) {
             return Err(ConfigError::Invalid(format!(
-                "response status {} is not an HTTP status code",
+                "response status {} is not an HTTP status code (100 to 599)",
                 self.response.status
             )));
+        }
+        if self.signature_tolerance.is_some_and(|t| t < 0) {
+            return Err(ConfigError::Invalid(
+                "signature_tolerance is a number of seconds, 0 or more".into(),
+            ));
         }
         for (name, value) in &self.response.headers {
             if http::HeaderName::from_bytes(name.as_bytes()).is_err()
@@ -376,6 +382,11 @@ mod tests {
     #[test]
     fn bad_values_are_rejected() {
         assert!(Config::parse("[response]\nstatus = 1000").is_err());
+        // Three digits `http` takes, but no sender knows.
+        assert!(Config::parse("[response]\nstatus = 999").is_err());
+        assert!(Config::parse("[response]\nstatus = 599").is_ok());
+        assert!(Config::parse("signature_tolerance = -5").is_err());
+        assert!(Config::parse("signature_tolerance = 0").is_ok());
         assert!(Config::parse("[response.headers]\n\"bad name\" = \"x\"").is_err());
         assert!(Config::parse("body_timeout = 0").is_err());
     }

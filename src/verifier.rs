@@ -80,9 +80,10 @@ impl Verifier {
             if let Some(var) = &route.secret_env {
                 match env(var) {
                     Some(value) if !value.is_empty() => route_secrets.push(value),
-                    _ => {
+                    value => {
+                        let state = if value.is_some() { "empty" } else { "not set" };
                         return Err(ConfigError::Invalid(format!(
-                            "route `{}` reads its secret from ${var}, which is not set",
+                            "route `{}` reads its secret from ${var}, which is {state}",
                             route.path
                         )));
                     }

@@ -649,6 +649,39 @@ fn a_secret_given_wrongly_is_never_repeated_in_the_error() {
 }
 
 #[test]
+fn a_route_whose_secret_variable_is_missing_or_empty_names_the_config_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    let config = dir.path().join("hookscope.toml");
+    std::fs::write(
+        &config,
+        "[[routes]]\npath = \"/a/*\"\nprovider = \"stripe\"\nsecret_env = \"HOOKSCOPE_TEST_UNSET\"\n",
+    )
+    .expect("write");
+    for (value, state) in [(None, "not set"), (Some(""), "empty")] {
+        let mut command = bin();
+        command
+            .args(["listen", "--headless", "--port", "0", "--db"])
+            .arg(&db)
+            .arg("--config")
+            .arg(&config);
+        match value {
+            Some(v) => command.env("HOOKSCOPE_TEST_UNSET", v),
+            None => command.env_remove("HOOKSCOPE_TEST_UNSET"),
+        };
+        let out = command.output().expect("runs");
+        assert!(!out.status.success());
+        assert_eq!(
+            text(&out.stderr).trim_end(),
+            format!(
+                "hookscope: config file {}: route `/a/*` reads its secret from $HOOKSCOPE_TEST_UNSET, which is {state}",
+                config.display()
+            )
+        );
+    }
+}
+
+#[test]
 fn missing_files_and_ids_get_clear_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("none.sqlite3");

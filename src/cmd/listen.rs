@@ -32,7 +32,15 @@ pub fn run(args: &ListenArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let verifier = Verifier::new(&config, &args.secrets, |name| std::env::var(name).ok())?;
+    // What the verifier refuses (routes, secrets from the environment)
+    // comes from the config file: say which.
+    let verifier =
+        Verifier::new(&config, &args.secrets, |name| std::env::var(name).ok()).map_err(|e| {
+            match &config_path {
+                Some(path) => anyhow::anyhow!("config file {}: {e}", path.display()),
+                None => e.into(),
+            }
+        })?;
     let reload = {
         let overrides = args.clone();
         move || -> Result<Verifier, String> {
