@@ -103,6 +103,11 @@ pub fn resign(
     clock: Clock,
 ) -> Result<(), SignError> {
     let now = clock.now();
+    if provider == ProviderId::Linear {
+        req.body = signature::refresh_linear_timestamp(&req.body, now)
+            .map_err(SignError::Request)?
+            .into();
+    }
     let content_type = crate::model::header_value(&req.headers, "content-type")
         .and_then(|v| std::str::from_utf8(v).ok())
         .map(str::to_owned);
@@ -114,28 +119,12 @@ pub fn resign(
         message_id: &message_id,
         content_type: content_type.as_deref(),
     };
-    let fresh = signature::sign(provider, secret, &input, generic)?;
-    let topic = crate::classify::event_type(&req.headers, &req.body);
-    // Only where the request has none of a kind: a captured delivery's own
-    // topic and shop stay (Shopify's Events use the names without `X-`).
-    let missing: Vec<(String, String)> =
-        signature::companion_headers(provider, &input, topic.as_deref())
-            .into_iter()
-            .filter(|(name, _)| {
-                let bare = name.strip_prefix("X-").unwrap_or(name);
-                !req.headers
-                    .iter()
-                    .any(|(n, _)| n.eq_ignore_ascii_case(name) || n.eq_ignore_ascii_case(bare))
-            })
-            .collect();
+    let mut fresh = signature::sign(provider, secret, &input, generic)?;
+    fresh.extend(signature::companion_headers(provider, &input, &req.headers));
     req.headers
         .retain(|(name, _)| !fresh.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)));
-    req.headers.extend(
-        fresh
-            .into_iter()
-            .chain(missing)
-            .map(|(n, v)| (n, v.into_bytes())),
-    );
+    req.headers
+        .extend(fresh.into_iter().map(|(n, v)| (n, v.into_bytes())));
     Ok(())
 }
 

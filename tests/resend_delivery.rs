@@ -114,3 +114,59 @@ async fn sample_files_load_from_disk() {
     let req = loaded.to_outgoing("http://127.0.0.1:1/own/path").unwrap();
     assert_eq!(req.url, "http://127.0.0.1:1/own/path");
 }
+
+/// Re-signing an old Linear delivery makes it fresh: Linear's timestamp is in
+/// the signed body, so the body's `webhookTimestamp` is set to now first.
+#[test]
+fn an_old_linear_delivery_re_signed_verifies_as_fresh() {
+    use hookscope::signature::{self, ProviderId, RequestView, Status, VerifyOptions};
+    use hookscope::verifier::Clock;
+    let mut req = OutgoingRequest {
+        method: "POST".into(),
+        url: "http://localhost:3000/linear".into(),
+        headers: vec![("content-type".into(), b"application/json".to_vec())],
+        body: br#"{"action":"create","type":"Issue","webhookTimestamp":1700000000000}"#
+            .to_vec()
+            .into(),
+    };
+    let now = Clock::System.now();
+    hookscope::delivery::resign(
+        &mut req,
+        ProviderId::Linear,
+        "lin_wh_secret",
+        None,
+        Clock::Fixed(now),
+    )
+    .expect("signs");
+    let secrets = ["lin_wh_secret".to_owned()];
+    let options = VerifyOptions {
+        secrets: &secrets,
+        now,
+        tolerance: None,
+        public_url: None,
+        generic: None,
+        verdict_only: false,
+    };
+    let view = RequestView {
+        method: "POST",
+        url: &req.url,
+        headers: &req.headers,
+        body: &req.body,
+    };
+    let verdict = signature::verify(ProviderId::Linear, &view, &options);
+    assert_eq!(verdict.status, Status::Valid, "{}", verdict.detail);
+
+    let mut sample = sample_request("http://localhost:3000/");
+    let refused = hookscope::delivery::resign(
+        &mut sample,
+        ProviderId::Linear,
+        "s",
+        None,
+        Clock::Fixed(now),
+    )
+    .unwrap_err();
+    assert!(
+        refused.to_string().contains("webhookTimestamp"),
+        "{refused}"
+    );
+}

@@ -310,6 +310,8 @@ fn a_signed_sample_verifies_at_the_target() {
         // Not a Shopify sample: signing adds what the SDK requires beside
         // the HMAC (topic, shop, API version, webhook id).
         ("new_order", ProviderId::Shopify, "shpss_test_secret"),
+        // GitHub's scheme too: the agent tells a receiver it is Intercom's.
+        ("lead.captured", ProviderId::Intercom, "intercom_secret"),
     ] {
         let app = Recorder::start(vec![(200, "ok")]);
         let out = bin()
@@ -353,6 +355,11 @@ fn a_signed_sample_verifies_at_the_target() {
             generic: None,
             verdict_only: false,
         };
+        assert_eq!(
+            signature::detect(&view).map(|(p, _)| p),
+            Some(provider),
+            "{sample}: a receiver tells which provider signed it"
+        );
         let verdict = signature::verify(provider, &view, &options);
         assert_eq!(
             verdict.status,

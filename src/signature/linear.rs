@@ -64,6 +64,58 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
 }
 
 /// Signs the body as is: its `webhookTimestamp` is part of it and is not rewritten.
+/// Linear's timestamp is in the signed body: a body re-signed `now` (unix
+/// seconds) gets `now` as its `webhookTimestamp`, the digits replaced in
+/// place so nothing else in the body changes. A body without one cannot
+/// be made fresh, and is refused with what to add.
+pub fn refresh_timestamp(body: &[u8], now: i64) -> Result<Vec<u8>, String> {
+    let current = match body_timestamp(body) {
+        Some(Ok(ms)) => ms.to_string(),
+        Some(Err(text)) => {
+            return Err(format!(
+                "Linear signs the body's webhookTimestamp, and this one ({}) is not integer \
+                 milliseconds",
+                shown(&text)
+            ));
+        }
+        None => {
+            return Err(
+                "Linear signs the body's webhookTimestamp (unix milliseconds), and \
+                        this body has none: add \"webhookTimestamp\": 0 to the JSON object, \
+                        and re-signing sets it"
+                    .to_owned(),
+            );
+        }
+    };
+    const KEY: &[u8] = b"\"webhookTimestamp\"";
+    let mut from = 0;
+    while let Some(at) = body[from..].windows(KEY.len()).position(|w| w == KEY) {
+        let mut i = from + at + KEY.len();
+        let skip = |i: &mut usize| {
+            while body.get(*i).is_some_and(u8::is_ascii_whitespace) {
+                *i += 1;
+            }
+        };
+        skip(&mut i);
+        if body.get(i) == Some(&b':') {
+            i += 1;
+            skip(&mut i);
+            let digits = body[i..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit() || **b == b'-')
+                .count();
+            if body[i..i + digits] == *current.as_bytes() {
+                let mut out = body[..i].to_vec();
+                out.extend_from_slice((now * 1000).to_string().as_bytes());
+                out.extend_from_slice(&body[i + digits..]);
+                return Ok(out);
+            }
+        }
+        from += at + KEY.len();
+    }
+    Err("Linear's webhookTimestamp could not be found in the body's text to update".to_owned())
+}
+
 pub(crate) fn sign(secret: &str, input: &SignInput) -> Vec<(String, String)> {
     let d = mac::hmac(HmacAlgorithm::Sha256, secret.as_bytes(), &[input.body]);
     vec![(HEADER.to_string(), mac::to_hex(&d))]
@@ -74,6 +126,20 @@ mod tests {
     use super::super::tests_support::{check, headers};
     use super::super::{ProviderId, Status};
     use super::*;
+
+    #[test]
+    fn re_signing_sets_the_body_timestamp_in_place() {
+        let body = b"{\n  \"data\": {\"webhookTimestamp\": 5},\n  \"webhookTimestamp\" : 1700000000000,\n  \"x\": 1\n}";
+        let fresh = refresh_timestamp(body, 1_800_000_000).expect("refreshed");
+        assert_eq!(
+            String::from_utf8(fresh).unwrap(),
+            "{\n  \"data\": {\"webhookTimestamp\": 5},\n  \"webhookTimestamp\" : 1800000000000,\n  \"x\": 1\n}",
+            "only the top-level digits change"
+        );
+        let e = refresh_timestamp(br#"{"type":"Issue"}"#, 1).unwrap_err();
+        assert!(e.contains("add \"webhookTimestamp\""), "{e}");
+        assert!(refresh_timestamp(br#"{"webhookTimestamp":"soon"}"#, 1).is_err());
+    }
 
     fn status(body: &str, now: i64) -> Status {
         let input = SignInput {

@@ -11,6 +11,7 @@ mod github;
 mod gitlab;
 mod hints;
 mod linear;
+pub use linear::refresh_timestamp as refresh_linear_timestamp;
 mod mac;
 mod mailgun;
 mod paddle;

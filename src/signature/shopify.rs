@@ -66,19 +66,30 @@ pub(crate) fn verify(ctx: &Ctx) -> Verification {
     v
 }
 
-/// What `@shopify/shopify-api` requires beside the HMAC, for a request
-/// that has none of its own: the event as the topic, a test shop, a recent
-/// API version and the message id as the webhook id.
-pub(crate) fn companions(input: &SignInput, topic: Option<&str>) -> Vec<(String, String)> {
-    vec![
-        (
-            REQUIRED[0][0].into(),
-            topic.unwrap_or("hookscope/sample").into(),
-        ),
-        (REQUIRED[1][0].into(), "hookscope-test.myshopify.com".into()),
-        (REQUIRED[2][0].into(), "2025-01".into()),
-        (REQUIRED[3][0].into(), input.message_id.into()),
-    ]
+/// What `@shopify/shopify-api` requires beside the HMAC, where the request
+/// has none of its own (either spelling): the event as the topic, a test
+/// shop, a recent API version and the message id as the webhook id.
+pub(crate) fn companions(
+    input: &SignInput,
+    headers: &[(String, Vec<u8>)],
+) -> Vec<(String, String)> {
+    let topic = crate::classify::event_type(headers, input.body);
+    let values = [
+        topic.as_deref().unwrap_or("hookscope/sample"),
+        "hookscope-test.myshopify.com",
+        "2025-01",
+        input.message_id,
+    ];
+    REQUIRED
+        .iter()
+        .zip(values)
+        .filter(|(names, _)| {
+            !headers
+                .iter()
+                .any(|(n, _)| names.iter().any(|name| n.eq_ignore_ascii_case(name)))
+        })
+        .map(|(names, value)| (names[0].to_owned(), value.to_owned()))
+        .collect()
 }
 
 pub(crate) fn sign(secret: &str, input: &SignInput) -> Vec<(String, String)> {

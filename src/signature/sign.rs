@@ -80,16 +80,24 @@ pub fn sign(
     }
 }
 
-/// Headers a provider always sends beside its signature and that its SDK
-/// requires to accept a delivery, with a value for a request that lacks
-/// them (`send SAMPLE --sign shopify` of a sample from elsewhere).
+/// Headers to set beside the signature so that the request is one the
+/// provider would send, for a request that is not already (`send SAMPLE
+/// --sign shopify` of a sample from elsewhere): what its SDK requires
+/// (Shopify), or what tells it apart from a scheme it shares (Intercom).
 pub fn companion_headers(
     provider: ProviderId,
     input: &SignInput,
-    topic: Option<&str>,
+    headers: &[(String, Vec<u8>)],
 ) -> Vec<(String, String)> {
     match provider {
-        ProviderId::Shopify => shopify::companions(input, topic),
+        ProviderId::Shopify => shopify::companions(input, headers),
+        // GitHub signs `X-Hub-Signature` the same way; Intercom's agent says which.
+        ProviderId::Intercom
+            if !crate::model::header_value(headers, "user-agent")
+                .is_some_and(|ua| ua.to_ascii_lowercase().windows(8).any(|w| w == b"intercom")) =>
+        {
+            vec![("User-Agent".into(), "Intercom-Webhooks".into())]
+        }
         _ => Vec::new(),
     }
 }
