@@ -191,6 +191,11 @@ impl Config {
                 self.response.status
             )));
         }
+        if let Some(generic) = &self.generic_hmac {
+            generic
+                .validate()
+                .map_err(|e| ConfigError::Invalid(format!("[generic_hmac]: {e}")))?;
+        }
         if self.signature_tolerance.is_some_and(|t| t < 0) {
             return Err(ConfigError::Invalid(
                 "signature_tolerance is a number of seconds, 0 or more".into(),
@@ -387,6 +392,14 @@ mod tests {
         assert!(Config::parse("[response]\nstatus = 599").is_ok());
         assert!(Config::parse("signature_tolerance = -5").is_err());
         assert!(Config::parse("signature_tolerance = 0").is_ok());
+        for generic in [
+            "header = \"X-Sig\"\ntemplate = \"{timestamp}.{body}\"",
+            "header = \"\"",
+            "header = \"X-Sig\"\ntemplate = \"{bdy}\"",
+        ] {
+            let err = Config::parse(&format!("[generic_hmac]\n{generic}")).expect_err(generic);
+            assert!(err.to_string().contains("[generic_hmac]: "), "{err}");
+        }
         assert!(Config::parse("[response.headers]\n\"bad name\" = \"x\"").is_err());
         assert!(Config::parse("body_timeout = 0").is_err());
     }

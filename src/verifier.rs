@@ -101,6 +101,21 @@ impl Verifier {
                     .into(),
             ));
         }
+        // A secret that can never verify would only show up later, as every
+        // delivery judged invalid.
+        let named = secrets
+            .iter()
+            .flat_map(|(p, list)| list.iter().map(move |s| (*p, s)))
+            .chain(routes.iter().flat_map(|r| {
+                r.provider
+                    .into_iter()
+                    .flat_map(move |p| r.secrets.iter().map(move |s| (p, s)))
+            }));
+        for (provider, secret) in named {
+            if let Some(why) = crate::signature::unusable_secret(provider, secret) {
+                return Err(ConfigError::Invalid(why));
+            }
+        }
         Ok(Verifier {
             secrets,
             routes,

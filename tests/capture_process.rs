@@ -681,6 +681,41 @@ fn a_route_whose_secret_variable_is_missing_or_empty_names_the_config_file() {
     }
 }
 
+/// A secret that can never be its provider's key would only show up later,
+/// as every delivery judged invalid: it is refused at start, by fingerprint.
+#[test]
+fn a_secret_that_cannot_be_a_key_is_refused_at_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.sqlite3");
+    for (secret, why) in [
+        (
+            "discord=nothex",
+            "not a 64-hex-character Ed25519 public key",
+        ),
+        (
+            "standard_webhooks=whsec_!!!",
+            "not base64 after the whsec_ prefix",
+        ),
+        ("sendgrid=abc", "not a P-256 public key"),
+    ] {
+        let out = run(
+            &["listen", "--headless", "--port", "0", "--secret", secret],
+            &db,
+        );
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{secret}: {stderr}");
+        assert!(
+            stderr.contains("secret sha256:") && stderr.contains(why),
+            "{secret}: {stderr}"
+        );
+        let value = secret.split_once('=').map(|(_, v)| v).unwrap_or_default();
+        assert!(
+            !stderr.contains(value),
+            "{secret}: the value is not repeated: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn missing_files_and_ids_get_clear_errors() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -193,7 +193,14 @@ async fn every_vector_through_a_real_capture() {
         let response = tokio::task::spawn_blocking(move || raw_exchange(addr, &raw))
             .await
             .expect("exchange");
-        if status_of(&response) != 200 {
+        // Discord requires a 401 for a bad signature; everyone else gets the
+        // configured answer.
+        let answer = if case.provider == "discord" && case.expected == "invalid_signature" {
+            401
+        } else {
+            200
+        };
+        if status_of(&response) != answer {
             failures.push(format!("{}: answered {}", case.id, status_of(&response)));
             continue;
         }

@@ -63,6 +63,19 @@ pub struct VerifyOptions<'a> {
 }
 
 /// The key material a provider derives from a configured secret string.
+/// Why `secret` can never be a key for `provider` (a Discord public key that
+/// is not hex, a Standard Webhooks secret that is not base64), if it cannot;
+/// named by its fingerprint, never by its value.
+pub fn unusable_secret(provider: ProviderId, secret: &str) -> Option<String> {
+    derive_key(provider, secret).err().map(|reason| {
+        format!(
+            "the {} secret {} cannot be used: {reason}",
+            provider.as_str(),
+            mac::fingerprint(secret)
+        )
+    })
+}
+
 fn derive_key(provider: ProviderId, secret: &str) -> Result<Vec<u8>, String> {
     match provider {
         ProviderId::StandardWebhooks | ProviderId::Svix | ProviderId::Clerk => {

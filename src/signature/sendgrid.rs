@@ -25,7 +25,10 @@ fn der_from_text(secret: &str) -> Option<Vec<u8>> {
 
 /// Key bytes: the SPKI DER of the verification key.
 pub(crate) fn key(secret: &str) -> Result<Vec<u8>, String> {
-    der_from_text(secret).ok_or_else(|| "not a base64 SPKI public key".to_string())
+    let der = der_from_text(secret).ok_or_else(|| "not a base64 SPKI public key".to_string())?;
+    VerifyingKey::from_public_key_der(&der)
+        .map_err(|_| "not a P-256 public key (base64 SPKI DER)".to_string())?;
+    Ok(der)
 }
 
 fn parse(ctx: &Ctx, v: &mut Verification) -> Result<(Signature, String, i64), Fault> {
