@@ -259,10 +259,10 @@ async fn print_events(
 /// when forwarding, the answer is not known yet: `→ forwarding`, and a
 /// `#12  forwarded  → 404` line follows.
 pub fn log_line(row: &RequestSummary, forwarding: bool) -> String {
-    let status = if forwarding {
-        "forwarding".to_owned()
+    let status: &dyn std::fmt::Display = if forwarding {
+        &"forwarding"
     } else {
-        row.status.to_string()
+        &row.status
     };
     let mut line = format!(
         "#{}  {}  {} {}  → {status}  {}",
