@@ -139,14 +139,7 @@ fn an_old_linear_delivery_re_signed_verifies_as_fresh() {
     )
     .expect("signs");
     let secrets = ["lin_wh_secret".to_owned()];
-    let options = VerifyOptions {
-        secrets: &secrets,
-        now,
-        tolerance: None,
-        public_url: None,
-        generic: None,
-        verdict_only: false,
-    };
+    let options = VerifyOptions::new(&secrets, now);
     let view = RequestView {
         method: "POST",
         url: &req.url,

@@ -258,14 +258,7 @@ fn an_edited_and_resigned_resend_carries_the_edit_and_verifies_at_the_target() {
         body: &sent_body,
     };
     let secrets = [secret.to_owned()];
-    let options = VerifyOptions {
-        secrets: &secrets,
-        now: 0,
-        tolerance: None,
-        public_url: None,
-        generic: None,
-        verdict_only: false,
-    };
+    let options = VerifyOptions::new(&secrets, 0);
     let verdict = signature::verify(ProviderId::Github, &view, &options);
     assert_eq!(verdict.status, Status::Valid, "{}", verdict.detail);
 
@@ -347,14 +340,7 @@ fn a_signed_sample_verifies_at_the_target() {
         };
         let secrets = [secret.to_owned()];
         let now = hookscope::verifier::Clock::System.now();
-        let options = VerifyOptions {
-            secrets: &secrets,
-            now,
-            tolerance: None,
-            public_url: None,
-            generic: None,
-            verdict_only: false,
-        };
+        let options = VerifyOptions::new(&secrets, now);
         assert_eq!(
             signature::detect(&view).map(|(p, _)| p),
             Some(provider),

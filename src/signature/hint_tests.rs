@@ -298,14 +298,7 @@ fn gitlab_token_prefix_and_whitespace() {
             body: b"",
         };
         let secrets = ["glwh-1".to_string()];
-        let opts = VerifyOptions {
-            secrets: &secrets,
-            now: NOW,
-            tolerance: None,
-            public_url: None,
-            generic: None,
-            verdict_only: false,
-        };
+        let opts = VerifyOptions::new(&secrets, NOW);
         let v = verify(ProviderId::Gitlab, &req, &opts);
         assert_eq!(v.status, Status::InvalidSignature);
         assert_hint(&v, needle);

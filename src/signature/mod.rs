@@ -62,7 +62,21 @@ pub struct VerifyOptions<'a> {
     pub verdict_only: bool,
 }
 
-/// The key material a provider derives from a configured secret string.
+impl<'a> VerifyOptions<'a> {
+    /// A full report with these secrets at `now`, in the provider's own
+    /// window, for the request's own URL.
+    pub fn new(secrets: &'a [String], now: i64) -> Self {
+        VerifyOptions {
+            secrets,
+            now,
+            tolerance: None,
+            public_url: None,
+            generic: None,
+            verdict_only: false,
+        }
+    }
+}
+
 /// Why `secret` can never be a key for `provider` (a Discord public key that
 /// is not hex, a Standard Webhooks secret that is not base64), if it cannot;
 /// named by its fingerprint, never by its value.
@@ -76,6 +90,7 @@ pub fn unusable_secret(provider: ProviderId, secret: &str) -> Option<String> {
     })
 }
 
+/// The key material a provider derives from a configured secret string.
 fn derive_key(provider: ProviderId, secret: &str) -> Result<Vec<u8>, String> {
     match provider {
         ProviderId::StandardWebhooks | ProviderId::Svix | ProviderId::Clerk => {

@@ -207,14 +207,7 @@ fn mailgun_signs_through_its_body() {
         body: body.as_bytes(),
     };
     let configured = ["key-1".to_string()];
-    let opts = VerifyOptions {
-        secrets: &configured,
-        now: NOW,
-        tolerance: None,
-        public_url: None,
-        generic: None,
-        verdict_only: false,
-    };
+    let opts = VerifyOptions::new(&configured, NOW);
     assert_eq!(evaluate(None, &req, &opts).status, Status::Valid);
 }
 

@@ -66,13 +66,6 @@ fn run(
         body,
     };
     let secrets = [secret.to_string()];
-    let opts = VerifyOptions {
-        secrets: &secrets,
-        now,
-        tolerance: None,
-        public_url: None,
-        generic: None,
-        verdict_only: false,
-    };
+    let opts = VerifyOptions::new(&secrets, now);
     verify(provider, &req, &opts)
 }
